@@ -1,0 +1,69 @@
+"""A uniform view of the fields of event data classes, shared by the codecs and sample data."""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from typing import Any
+
+import attrs
+
+__all__ = ["FieldSpec", "data_fields", "is_data_class", "type_label"]
+
+
+@attrs.frozen
+class FieldSpec:
+    """One field of a data class, with its annotation resolved.
+
+    ``type`` is the annotation without its ``| None``; ``optional`` tells whether the field
+    defaults to ``None`` (an Avro ``["null", T]`` union on the wire).
+    """
+
+    name: str
+    type: Any
+    optional: bool
+    has_default: bool
+    default: Any
+
+
+def is_data_class(annotation: Any) -> bool:
+    """Whether ``annotation`` is an attrs class (a nested record on the wire)."""
+    return isinstance(annotation, type) and attrs.has(annotation)
+
+
+def _strip_none(annotation: Any) -> tuple[Any, bool]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(members) == 1:
+            return members[0], True
+    return annotation, False
+
+
+@functools.cache
+def data_fields(cls: type) -> tuple[FieldSpec, ...]:
+    """The fields of data class ``cls`` in wire order (attrs order, inherited fields first)."""
+    attrs.resolve_types(cls)
+    specs = []
+    for field in attrs.fields(cls):
+        annotation, union_with_none = _strip_none(field.type)
+        has_default = field.default is not attrs.NOTHING
+        specs.append(
+            FieldSpec(
+                name=field.name,
+                type=annotation,
+                optional=union_with_none or (has_default and field.default is None),
+                has_default=has_default,
+                default=field.default,
+            )
+        )
+    return tuple(specs)
+
+
+def type_label(annotation: Any) -> str:
+    """A readable name for a field type, such as ``list[int]`` or ``CourseKey``."""
+    origin = typing.get_origin(annotation)
+    if origin is not None:
+        args = ", ".join(type_label(arg) for arg in typing.get_args(annotation))
+        return f"{getattr(origin, '__name__', str(origin))}[{args}]"
+    return getattr(annotation, "__name__", str(annotation))

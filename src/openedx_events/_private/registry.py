@@ -1,0 +1,82 @@
+"""The registry of signals by event type."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from typing import TYPE_CHECKING
+
+from openedx_events.exceptions import InstantiationError, UnknownEventTypeError
+
+if TYPE_CHECKING:
+    from openedx_events._private.signal import OpenEdxPublicSignal
+
+__all__ = ["SIGNAL_MODULES", "SignalRegistry", "default_registry", "load_all_signals"]
+
+SIGNAL_MODULES = (
+    "openedx_events.analytics.signals",
+    "openedx_events.content_authoring.signals",
+    "openedx_events.enterprise.signals",
+    "openedx_events.learning.signals",
+)
+
+
+class SignalRegistry:
+    """Signals by event type, plus alternative spellings (aliases) of some types."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, OpenEdxPublicSignal] = {}
+        self._aliases: dict[str, str] = {}
+
+    def register(self, signal: OpenEdxPublicSignal) -> None:
+        """Add ``signal``; its event type and aliases must not be taken already."""
+        for name in (signal.event_type, *signal.aliases):
+            if name in self._by_type or name in self._aliases:
+                raise InstantiationError(name, "a signal with this event type already exists")
+        self._by_type[signal.event_type] = signal
+        for alias in signal.aliases:
+            self._aliases[alias] = signal.event_type
+
+    def unregister(self, signal: OpenEdxPublicSignal) -> None:
+        """Remove ``signal`` (used by tests that define signals of their own)."""
+        if self._by_type.get(signal.event_type) is signal:
+            del self._by_type[signal.event_type]
+            for alias in signal.aliases:
+                self._aliases.pop(alias, None)
+
+    def get(self, event_type: str) -> OpenEdxPublicSignal:
+        """The signal of ``event_type`` (or of an alias of it).
+
+        Raises:
+            UnknownEventTypeError: nothing is registered under that name; the error lists the
+                closest known types.
+        """
+        signal = self._by_type.get(event_type)
+        if signal is not None:
+            return signal
+        canonical = self._aliases.get(event_type)
+        if canonical is not None:
+            return self._by_type[canonical]
+        known = [*self._by_type, *self._aliases]
+        raise UnknownEventTypeError(
+            event_type, difflib.get_close_matches(event_type, known, n=3, cutoff=0.6)
+        )
+
+    def all(self) -> list[OpenEdxPublicSignal]:
+        """Every registered signal, in registration order."""
+        return list(self._by_type.values())
+
+    def __contains__(self, event_type: object) -> bool:
+        return event_type in self._by_type or event_type in self._aliases
+
+    def __len__(self) -> int:
+        return len(self._by_type)
+
+
+default_registry = SignalRegistry()
+
+
+def load_all_signals() -> None:
+    """Import every catalog module, so that all the catalog's signals are registered."""
+    for module in SIGNAL_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,291 @@
+"""``OpenEdxPublicSignal``: a typed event that validates, stamps and dispatches its data."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from openedx_events._private.metadata import EventsMetadata, event_source, library_version_tuple
+from openedx_events._private.receivers import Receiver, ReceiverList
+from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
+from openedx_events._private.uuid1 import uuid1
+from openedx_events.exceptions import InstantiationError, SenderValidationError
+
+__all__ = ["OpenEdxPublicSignal"]
+
+log = logging.getLogger("openedx_events.signal")
+
+_new_metadata = object.__new__
+_set = object.__setattr__
+_HOSTNAME = socket.gethostname()
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    if isinstance(expected, tuple):
+        return " | ".join(t.__name__ for t in expected)
+    return expected.__name__
+
+
+class OpenEdxPublicSignal:
+    """A public event of the Open edX platform.
+
+    ``data`` maps each argument of :meth:`send_event` to the type its value must have. A
+    signal registers itself under its event type when it is created. Receivers are called in
+    the order they were connected, with ``signal``, ``sender`` (always ``None``),
+    ``metadata``, ``from_event_bus`` and the event data as keyword arguments.
+    """
+
+    def __init__(
+        self,
+        event_type: str,
+        data: Mapping[str, type],
+        minor_version: int = 0,
+        *,
+        signal_name: str | None = None,
+        event_key_field: str | None = None,
+        description: str = "",
+        warnings: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+        registry: SignalRegistry | None = None,
+    ) -> None:
+        if not event_type:
+            raise InstantiationError(event_type, "a signal needs an event type")
+        if not data:
+            raise InstantiationError(event_type, "a signal needs the data it carries")
+        self.event_type = event_type
+        self.init_data: dict[str, type] = dict(data)
+        self.minor_version = minor_version
+        self.signal_name = signal_name
+        self.event_key_field = event_key_field
+        self.description = description
+        self.warnings: tuple[str, ...] = tuple(warnings)
+        self.aliases: tuple[str, ...] = tuple(aliases)
+        self._receivers = ReceiverList()
+        self._allow_events = True
+        self._allow_send_event_failure = False
+        self._data_items = tuple(self.init_data.items())
+        self._data_keys = self.init_data.keys()
+        self._registry = registry if registry is not None else default_registry
+        self._registry.register(self)
+
+    def __repr__(self) -> str:
+        return f"<OpenEdxPublicSignal: {self.event_type}>"
+
+    __str__ = __repr__
+
+    # --- the registry ---------------------------------------------------------------------
+
+    @classmethod
+    def all_events(cls) -> list[OpenEdxPublicSignal]:
+        """Every signal defined so far (call :func:`load_all_signals` first for the catalog)."""
+        return default_registry.all()
+
+    @classmethod
+    def get_signal_by_type(cls, event_type: str) -> OpenEdxPublicSignal:
+        """The signal of ``event_type``, loading the catalog if needed.
+
+        Raises:
+            UnknownEventTypeError: no such event; the error suggests the closest types.
+        """
+        if event_type not in default_registry:
+            load_all_signals()
+        return default_registry.get(event_type)
+
+    # --- receivers ------------------------------------------------------------------------
+
+    def connect(
+        self,
+        receiver: Receiver,
+        sender: object = None,
+        weak: bool = True,
+        dispatch_uid: Hashable | None = None,
+    ) -> Receiver:
+        """Connect ``receiver`` (Django semantics); return it, so it works as a decorator."""
+        return self._receivers.connect(receiver, sender, weak, dispatch_uid)
+
+    def disconnect(
+        self,
+        receiver: Receiver | None = None,
+        sender: object = None,
+        dispatch_uid: Hashable | None = None,
+    ) -> bool:
+        """Disconnect a receiver; return whether it was connected."""
+        return self._receivers.disconnect(receiver, sender, dispatch_uid)
+
+    @property
+    def receivers(self) -> tuple[Receiver, ...]:
+        """The live receivers, in the order they are called."""
+        return self._receivers.live()
+
+    def has_listeners(self, sender: object = None) -> bool:
+        """Whether any receiver is connected."""
+        return bool(self._receivers.live())
+
+    # --- switches -------------------------------------------------------------------------
+
+    def enable(self) -> None:
+        """Let the signal send events again."""
+        self._allow_events = True
+
+    def disable(self) -> None:
+        """Make :meth:`send_event` a no-op that returns ``[]``."""
+        self._allow_events = False
+
+    @property
+    def enabled(self) -> bool:
+        """Whether :meth:`send_event` dispatches events."""
+        return self._allow_events
+
+    def allow_send_event_failure(self, allow: bool = True) -> None:
+        """Let receiver exceptions propagate even from a robust send (for tests)."""
+        self._allow_send_event_failure = allow
+
+    # --- sending --------------------------------------------------------------------------
+
+    def generate_signal_metadata(self, time: datetime | None = None) -> EventsMetadata:
+        """Fresh metadata for one event of this signal, stamped ``time`` or now."""
+        if time is not None:
+            return EventsMetadata(
+                event_type=self.event_type, minorversion=self.minor_version, time=time
+            )
+        # The hot path: every value below is built here and known valid, so the attrs
+        # converters and validators would only re-check them.
+        metadata = _new_metadata(EventsMetadata)
+        _set(metadata, "event_type", self.event_type)
+        _set(metadata, "id", uuid1())
+        _set(metadata, "minorversion", self.minor_version)
+        _set(metadata, "source", event_source())
+        _set(metadata, "sourcehost", _HOSTNAME)
+        _set(metadata, "time", datetime.now(UTC))
+        _set(metadata, "sourcelib", _SOURCELIB)
+        return metadata
+
+    def send_event(
+        self, send_robust: bool = True, time: datetime | None = None, **data: Any
+    ) -> list[tuple[Receiver, Any]]:
+        """Validate ``data``, stamp fresh metadata and call every receiver.
+
+        Args:
+            send_robust: when true, a receiver's exception is logged and returned in place of
+                its response and the other receivers still run; when false it propagates.
+            time: the event time (an aware UTC datetime); now by default.
+            **data: exactly the arguments declared by the signal.
+
+        Returns:
+            ``(receiver, response)`` pairs, or ``[]`` when the signal is disabled.
+
+        Raises:
+            SenderValidationError: an argument is missing, unexpected or of the wrong type.
+        """
+        self._validate(data)
+        if not self._allow_events:
+            return []
+        return self._dispatch(self.generate_signal_metadata(time), False, send_robust, data)
+
+    def send_event_with_custom_metadata(
+        self, metadata: EventsMetadata, /, *, send_robust: bool = True, **data: Any
+    ) -> list[tuple[Receiver, Any]]:
+        """Dispatch an event that already has metadata, as one read from the event bus.
+
+        Receivers get ``from_event_bus=True``, which keeps the bus producer from sending the
+        event out again.
+        """
+        self._validate(data)
+        if not self._allow_events:
+            return []
+        return self._dispatch(metadata, True, send_robust, data)
+
+    def send(self, sender: object, **kwargs: Any) -> list[tuple[Receiver, Any]]:
+        """Not supported: use :meth:`send_event`, which validates and stamps the event."""
+        warnings.warn(
+            f"{self.event_type}: send() does nothing on an OpenEdxPublicSignal; use send_event()",
+            stacklevel=2,
+        )
+        return []
+
+    def send_robust(self, sender: object, **kwargs: Any) -> list[tuple[Receiver, Any]]:
+        """Not supported: use :meth:`send_event`, which is robust by default."""
+        warnings.warn(
+            f"{self.event_type}: send_robust() does nothing on an OpenEdxPublicSignal; "
+            "use send_event()",
+            stacklevel=2,
+        )
+        return []
+
+    def _validate(self, data: dict[str, Any]) -> None:
+        if data.keys() != self._data_keys:
+            for name, expected in self._data_items:
+                if name not in data:
+                    raise SenderValidationError(
+                        self.event_type,
+                        f"missing argument '{name}' (expected {_type_name(expected)})",
+                    )
+            unexpected = sorted(set(data) - set(self._data_keys))
+            raise SenderValidationError(
+                self.event_type,
+                f"unexpected argument '{unexpected[0]}'; the event takes "
+                + ", ".join(f"'{name}'" for name in self._data_keys),
+            )
+        for name, expected in self._data_items:
+            value = data[name]
+            if not isinstance(value, expected):
+                raise SenderValidationError(
+                    self.event_type,
+                    f"argument '{name}' must be {_type_name(expected)}, "
+                    f"got {type(value).__name__}: {value!r}",
+                )
+
+    def _dispatch(
+        self,
+        metadata: EventsMetadata,
+        from_event_bus: bool,
+        send_robust: bool,
+        data: dict[str, Any],
+    ) -> list[tuple[Receiver, Any]]:
+        receivers = self._receivers.live()
+        if not send_robust or self._allow_send_event_failure or _strict_mode[0]:
+            return [
+                (
+                    receiver,
+                    receiver(
+                        signal=self,
+                        sender=None,
+                        metadata=metadata,
+                        from_event_bus=from_event_bus,
+                        **data,
+                    ),
+                )
+                for receiver in receivers
+            ]
+        responses: list[tuple[Receiver, Any]] = []
+        for receiver in receivers:
+            try:
+                response = receiver(
+                    signal=self,
+                    sender=None,
+                    metadata=metadata,
+                    from_event_bus=from_event_bus,
+                    **data,
+                )
+            except Exception as error:  # a robust send isolates receivers from each other
+                log.error(
+                    "Receiver %r of %s (event id %s) raised %r",
+                    receiver,
+                    self.event_type,
+                    metadata.id,
+                    error,
+                    exc_info=error,
+                )
+                response = error
+            responses.append((receiver, response))
+        return responses
+
+
+_SOURCELIB = library_version_tuple()
+
+# Set by the pytest plugin's strict mode: every send propagates receiver exceptions.
+_strict_mode = [False]

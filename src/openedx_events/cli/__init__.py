@@ -1,0 +1,5 @@
+"""The ``openedx-events`` command line."""
+
+from openedx_events.cli.main import main
+
+__all__ = ["main"]

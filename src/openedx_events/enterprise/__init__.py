@@ -1,0 +1,1 @@
+"""Events of the enterprise subdomain: data classes in ``data``, signals in ``signals``."""

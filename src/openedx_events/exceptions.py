@@ -1,0 +1,79 @@
+"""Errors raised by the events framework.
+
+Every error derives from :class:`OpenEdxEventException`; those that concern one event carry its
+``event_type`` so callers and logs can tell which event was at fault.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EventDeserializationError",
+    "EventSerializationError",
+    "InstantiationError",
+    "OpenEdxEventException",
+    "ProducerConfigurationError",
+    "SenderValidationError",
+    "UnknownEventTypeError",
+]
+
+
+class OpenEdxEventException(Exception):
+    """Base class of every error raised by this package."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _EventError(OpenEdxEventException):
+    """An error about one event type; the message starts with that type."""
+
+    def __init__(self, event_type: str = "", message: str = "") -> None:
+        self.event_type = event_type
+        super().__init__(f"{event_type}: {message}" if event_type else message)
+
+
+class InstantiationError(_EventError):
+    """A signal could not be defined (for example, its event type is already taken)."""
+
+
+class SenderValidationError(_EventError):
+    """``send_event`` got arguments that do not match the signal's declared data."""
+
+
+class ProducerConfigurationError(_EventError):
+    """The event bus producer settings are invalid for an event."""
+
+
+class EventSerializationError(_EventError):
+    """Event data could not be encoded for the wire."""
+
+    def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
+        self.field = field
+        where = f"field '{field}': " if field else ""
+        super().__init__(event_type, where + message)
+
+
+class EventDeserializationError(_EventError):
+    """Bytes or headers from the wire could not be decoded into an event."""
+
+    def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
+        self.field = field
+        where = f"field '{field}': " if field else ""
+        super().__init__(event_type, where + message)
+
+
+class UnknownEventTypeError(OpenEdxEventException, KeyError):
+    """No signal is registered for an event type; the message suggests close matches."""
+
+    def __init__(self, event_type: str, suggestions: list[str]) -> None:
+        self.event_type = event_type
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"No event of type '{event_type}' is known.{hint}")
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return self.message

@@ -1,0 +1,1 @@
+"""Events of the learning subdomain: data classes in ``data``, signals in ``signals``."""
