@@ -1,0 +1,1 @@
+"""The event bus: carries events between services."""
