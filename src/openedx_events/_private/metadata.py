@@ -10,11 +10,16 @@ from uuid import UUID
 
 import attrs
 
-from openedx_events._private.settings import get_setting
+from openedx_events._private.settings import derived_setting, get_setting
 from openedx_events._private.uuid1 import uuid1
 from openedx_events._private.version import VERSION
 
-__all__ = ["CLOUDEVENTS_SPEC_VERSION", "EventsMetadata", "library_version_tuple"]
+__all__ = [
+    "CLOUDEVENTS_SPEC_VERSION",
+    "EventsMetadata",
+    "event_source",
+    "library_version_tuple",
+]
 
 CLOUDEVENTS_SPEC_VERSION = "1.0"
 _ZERO = timedelta(0)
@@ -25,12 +30,16 @@ def library_version_tuple() -> tuple[int, ...]:
     return tuple(int(part) for part in VERSION.split("."))
 
 
-def event_source() -> str:
-    """``openedx/<service>/web``, the service being named by the settings."""
+def _compute_event_source() -> str:
     service = (
         get_setting("EVENTS_SERVICE_NAME") or get_setting("SERVICE_VARIANT") or "SERVICE_NAME_UNSET"
     )
     return f"openedx/{service}/web"
+
+
+#: ``openedx/<service>/web``, the service being named by the settings (read on every event,
+#: so recomputed only when those settings may have changed).
+event_source = derived_setting(_compute_event_source, ("EVENTS_SERVICE_NAME", "SERVICE_VARIANT"))
 
 
 def _hostname() -> str:

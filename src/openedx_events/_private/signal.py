@@ -7,7 +7,7 @@ import socket
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from openedx_events._private.metadata import EventsMetadata, event_source, library_version_tuple
 from openedx_events._private.receivers import Receiver, ReceiverList
@@ -19,9 +19,19 @@ __all__ = ["OpenEdxPublicSignal"]
 
 log = logging.getLogger("openedx_events.signal")
 
-_new_metadata = object.__new__
-_set = object.__setattr__
 _HOSTNAME = socket.gethostname()
+_UTC = UTC
+_now = datetime.now
+# EventsMetadata is a frozen slots class: its slot setters fill a fresh instance directly.
+_new = object.__new__
+_slots = EventsMetadata.__dict__
+_set_event_type = _slots["event_type"].__set__
+_set_id = _slots["id"].__set__
+_set_minorversion = _slots["minorversion"].__set__
+_set_source = _slots["source"].__set__
+_set_sourcehost = _slots["sourcehost"].__set__
+_set_time = _slots["time"].__set__
+_set_sourcelib = _slots["sourcelib"].__set__
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -69,6 +79,7 @@ class OpenEdxPublicSignal:
         self._allow_send_event_failure = False
         self._data_items = tuple(self.init_data.items())
         self._data_keys = self.init_data.keys()
+        self._data_count = len(self._data_items)
         self._registry = registry if registry is not None else default_registry
         self._registry.register(self)
 
@@ -152,16 +163,19 @@ class OpenEdxPublicSignal:
             return EventsMetadata(
                 event_type=self.event_type, minorversion=self.minor_version, time=time
             )
+        return self._fresh_metadata()
+
+    def _fresh_metadata(self) -> EventsMetadata:
         # The hot path: every value below is built here and known valid, so the attrs
         # converters and validators would only re-check them.
-        metadata = _new_metadata(EventsMetadata)
-        _set(metadata, "event_type", self.event_type)
-        _set(metadata, "id", uuid1())
-        _set(metadata, "minorversion", self.minor_version)
-        _set(metadata, "source", event_source())
-        _set(metadata, "sourcehost", _HOSTNAME)
-        _set(metadata, "time", datetime.now(UTC))
-        _set(metadata, "sourcelib", _SOURCELIB)
+        metadata = _new(EventsMetadata)
+        _set_event_type(metadata, self.event_type)
+        _set_id(metadata, uuid1())
+        _set_minorversion(metadata, self.minor_version)
+        _set_source(metadata, event_source())
+        _set_sourcehost(metadata, _HOSTNAME)
+        _set_time(metadata, _now(_UTC))
+        _set_sourcelib(metadata, _SOURCELIB)
         return metadata
 
     def send_event(
@@ -181,10 +195,43 @@ class OpenEdxPublicSignal:
         Raises:
             SenderValidationError: an argument is missing, unexpected or of the wrong type.
         """
-        self._validate(data)
+        # Validation and dispatch are inlined here: this is the hot path of every event.
+        try:
+            for name, expected in self._data_items:
+                if not isinstance(data[name], expected):
+                    self._reject(data)
+        except KeyError:
+            self._reject(data)
+        if len(data) != self._data_count:
+            self._reject(data)
         if not self._allow_events:
             return []
-        return self._dispatch(self.generate_signal_metadata(time), False, send_robust, data)
+        if time is None:  # what _fresh_metadata does, without the call
+            metadata = _new(EventsMetadata)
+            _set_event_type(metadata, self.event_type)
+            _set_id(metadata, uuid1())
+            _set_minorversion(metadata, self.minor_version)
+            _set_source(metadata, event_source())
+            _set_sourcehost(metadata, _HOSTNAME)
+            _set_time(metadata, _now(_UTC))
+            _set_sourcelib(metadata, _SOURCELIB)
+        else:
+            metadata = self.generate_signal_metadata(time)
+        receivers = self._receivers._live
+        if receivers is None:
+            receivers = self._receivers.live()
+        if not send_robust or self._allow_send_event_failure or _strict_mode[0]:
+            return self._dispatch(metadata, False, False, data)
+        responses: list[tuple[Receiver, Any]] = []
+        for receiver in receivers:
+            try:
+                response = receiver(
+                    signal=self, sender=None, metadata=metadata, from_event_bus=False, **data
+                )
+            except Exception as error:  # a robust send isolates receivers from each other
+                response = self._log_failure(receiver, metadata, error)
+            responses.append((receiver, response))
+        return responses
 
     def send_event_with_custom_metadata(
         self, metadata: EventsMetadata, /, *, send_robust: bool = True, **data: Any
@@ -217,14 +264,25 @@ class OpenEdxPublicSignal:
         return []
 
     def _validate(self, data: dict[str, Any]) -> None:
-        if data.keys() != self._data_keys:
+        try:
             for name, expected in self._data_items:
-                if name not in data:
-                    raise SenderValidationError(
-                        self.event_type,
-                        f"missing argument '{name}' (expected {_type_name(expected)})",
-                    )
-            unexpected = sorted(set(data) - set(self._data_keys))
+                if not isinstance(data[name], expected):
+                    self._reject(data)
+        except KeyError:
+            self._reject(data)
+        if len(data) != self._data_count:
+            self._reject(data)
+
+    def _reject(self, data: dict[str, Any]) -> NoReturn:
+        """Raise the error that describes what is wrong with ``data``."""
+        for name, expected in self._data_items:
+            if name not in data:
+                raise SenderValidationError(
+                    self.event_type,
+                    f"missing argument '{name}' (expected {_type_name(expected)})",
+                )
+        unexpected = sorted(set(data) - set(self._data_keys))
+        if unexpected:
             raise SenderValidationError(
                 self.event_type,
                 f"unexpected argument '{unexpected[0]}'; the event takes "
@@ -238,6 +296,7 @@ class OpenEdxPublicSignal:
                     f"argument '{name}' must be {_type_name(expected)}, "
                     f"got {type(value).__name__}: {value!r}",
                 )
+        raise AssertionError("_reject called with valid data")  # pragma: no cover
 
     def _dispatch(
         self,
@@ -272,17 +331,22 @@ class OpenEdxPublicSignal:
                     **data,
                 )
             except Exception as error:  # a robust send isolates receivers from each other
-                log.error(
-                    "Receiver %r of %s (event id %s) raised %r",
-                    receiver,
-                    self.event_type,
-                    metadata.id,
-                    error,
-                    exc_info=error,
-                )
-                response = error
+                response = self._log_failure(receiver, metadata, error)
             responses.append((receiver, response))
         return responses
+
+    def _log_failure(
+        self, receiver: Receiver, metadata: EventsMetadata, error: Exception
+    ) -> Exception:
+        log.error(
+            "Receiver %r of %s (event id %s) raised %r",
+            receiver,
+            self.event_type,
+            metadata.id,
+            error,
+            exc_info=error,
+        )
+        return error
 
 
 _SOURCELIB = library_version_tuple()
