@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
@@ -217,6 +217,8 @@ class OpenEdxPublicSignal:
             _set_sourcelib(metadata, _SOURCELIB)
         else:
             metadata = self.generate_signal_metadata(time)
+        if _observers:
+            _notify(self, metadata, False, data)
         receivers = self._receivers._live
         if receivers is None:
             receivers = self._receivers.live()
@@ -244,6 +246,8 @@ class OpenEdxPublicSignal:
         self._validate(data)
         if not self._allow_events:
             return []
+        if _observers:
+            _notify(self, metadata, True, data)
         return self._dispatch(metadata, True, send_robust, data)
 
     def send(self, sender: object, **kwargs: Any) -> list[tuple[Receiver, Any]]:
@@ -351,5 +355,21 @@ class OpenEdxPublicSignal:
 
 _SOURCELIB = library_version_tuple()
 
-# Set by the pytest plugin's strict mode: every send propagates receiver exceptions.
+# Set by the testing helpers' strict mode: every send propagates receiver exceptions.
 _strict_mode = [False]
+
+#: Called with (signal, metadata, from_event_bus, data) for every event a signal dispatches,
+#: before its receivers; the testing helpers record events through this, without connecting
+#: receivers that would show up in the responses.
+Observer = Callable[[OpenEdxPublicSignal, EventsMetadata, bool, dict[str, Any]], None]
+_observers: list[Observer] = []
+
+
+def _notify(
+    signal: OpenEdxPublicSignal,
+    metadata: EventsMetadata,
+    from_event_bus: bool,
+    data: dict[str, Any],
+) -> None:
+    for observer in tuple(_observers):
+        observer(signal, metadata, from_event_bus, dict(data))
