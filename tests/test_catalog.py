@@ -1,0 +1,281 @@
+"""The catalog matches the catalog page and the reference implementation's data, event by event."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import typing
+from typing import Any, BinaryIO
+
+import attrs
+import pytest
+
+from conftest import CATALOG_PAGE, REFERENCE_DIR
+from openedx_events._private.fields import data_fields, is_data_class, type_label
+from openedx_events.learning.data import CourseDiscussionConfigurationData
+from openedx_events.learning.signals import PERSISTENT_GRADE_SUMMARY_CHANGED
+from openedx_events.samples import sample_event_data
+from openedx_events.tooling import OpenEdxPublicSignal
+
+# ---- the catalog page, parsed ---------------------------------------------------------------
+
+
+@attrs.frozen
+class PageEntry:
+    """One event as the catalog page documents it."""
+
+    event_type: str
+    description: str
+    signal_name: str
+    event_key_field: str | None
+    event_data: str
+    warnings: tuple[str, ...]
+
+
+def parse_catalog_page(text: str) -> list[PageEntry]:
+    """The event entries of the catalog page, in page order."""
+    entries = []
+    for block in re.split(r"^(?=org\.openedx\.\S+#$)", text, flags=re.MULTILINE)[1:]:
+        lines = [line.strip() for line in block.splitlines()]
+        fields = dict(line.split(": ", 1) for line in lines if re.match(r"^[A-Z][a-z ]+: ", line))
+        warnings = tuple(lines[index + 2] for index, line in enumerate(lines) if line == "Warning")
+        entries.append(
+            PageEntry(
+                event_type=lines[0].removesuffix("#"),
+                description=fields["Description"],
+                signal_name=fields["Signal name"],
+                event_key_field=fields.get("Event key field"),
+                event_data=fields["Event data"],
+                warnings=warnings,
+            )
+        )
+    return entries
+
+
+def _page_entries() -> list[PageEntry]:
+    if not CATALOG_PAGE.exists():
+        return []
+    return parse_catalog_page(CATALOG_PAGE.read_text(encoding="utf-8"))
+
+
+def _reference(name: str) -> Any:
+    path = REFERENCE_DIR / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+PAGE = _page_entries()
+REFERENCE_EVENTS = _reference("events.json") or []
+SEED_EVENTS = [event for event in REFERENCE_EVENTS if event["in_seed"]]
+DATA_CLASSES = _reference("data_classes.json") or {"classes": []}
+
+needs_page = pytest.mark.skipif(not PAGE, reason=f"the catalog page {CATALOG_PAGE} is absent")
+needs_reference = pytest.mark.skipif(
+    not SEED_EVENTS, reason=f"the reference data in {REFERENCE_DIR} is absent"
+)
+
+
+def _signal_named(name: str) -> OpenEdxPublicSignal:
+    (signal,) = [s for s in OpenEdxPublicSignal.all_events() if s.signal_name == name]
+    return signal
+
+
+# ---- against the catalog page -------------------------------------------------------------
+
+
+@needs_page
+def test_the_catalog_holds_exactly_the_events_of_the_catalog_page() -> None:
+    """63 events on the page, 63 signals in the catalog, and the same names."""
+    assert len(PAGE) == 63
+    ours = {signal.signal_name for signal in OpenEdxPublicSignal.all_events()}
+    assert ours == {entry.signal_name for entry in PAGE}
+
+
+# Two entries of the page name a data class the event does not carry; the signals carry what
+# the reference implementation sends (page's name -> the class actually sent).
+PAGE_EVENT_DATA_ERRATA = {
+    "CONTENT_OBJECT_ASSOCIATIONS_CHANGED": ("ContentObjectData", "ContentObjectChangedData"),
+    "USER_NOTIFICATION_REQUESTED": ("UserNotificationSendListData", "UserNotificationData"),
+}
+
+
+@needs_page
+@pytest.mark.parametrize("entry", PAGE, ids=lambda entry: entry.signal_name)
+def test_signal_matches_its_catalog_page_entry(entry: PageEntry) -> None:
+    """Type (as the page spells it), description, key field, data class and warnings."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(entry.event_type)
+    assert signal.signal_name == entry.signal_name
+    assert signal.description == entry.description
+    assert signal.event_key_field == entry.event_key_field
+    assert list(signal.warnings) == list(entry.warnings)
+    page_says, carried = PAGE_EVENT_DATA_ERRATA.get(
+        entry.signal_name, (entry.event_data, entry.event_data)
+    )
+    assert entry.event_data == page_says
+    assert [cls.__name__ for cls in signal.init_data.values()] == [carried]
+
+
+@needs_page
+@pytest.mark.parametrize("entry", PAGE, ids=lambda entry: entry.signal_name)
+def test_signal_is_importable_from_its_subdomain_module(entry: PageEntry) -> None:
+    """``openedx_events.<subdomain>.signals.<SIGNAL_NAME>`` is the registered signal."""
+    subdomain = entry.event_type.split(".")[2]
+    module = importlib.import_module(f"openedx_events.{subdomain}.signals")
+    assert getattr(module, entry.signal_name) is _signal_named(entry.signal_name)
+    assert entry.signal_name in module.__all__
+
+
+def test_persistent_grade_summary_travels_under_its_wire_type() -> None:
+    """The wire type is ...persistent_grade_summary.changed.v1; the page's spelling finds it."""
+    signal = PERSISTENT_GRADE_SUMMARY_CHANGED
+    assert signal.event_type == "org.openedx.learning.course.persistent_grade_summary.changed.v1"
+    page_spelling = "org.openedx.learning.course.persistent_grade.summary.v1"
+    assert OpenEdxPublicSignal.get_signal_by_type(page_spelling) is signal
+    assert page_spelling not in {s.event_type for s in OpenEdxPublicSignal.all_events()}
+
+
+def test_certificate_config_events_keep_the_binary_signatory_image() -> None:
+    """COURSE_CERTIFICATE_CONFIG_CHANGED/DELETED carry signatories whose image is BinaryIO."""
+    for name in ("COURSE_CERTIFICATE_CONFIG_CHANGED", "COURSE_CERTIFICATE_CONFIG_DELETED"):
+        (config_class,) = _signal_named(name).init_data.values()
+        signatories = {f.name: f.type for f in data_fields(config_class)}["signatories"]
+        (signatory_class,) = typing.get_args(signatories)
+        assert {f.name: f.type for f in data_fields(signatory_class)}["image"] is BinaryIO
+
+
+# ---- against the reference implementation's data --------------------------------------------
+
+
+@needs_reference
+@pytest.mark.parametrize("event", SEED_EVENTS, ids=lambda event: event["signal_name"])
+def test_signal_matches_the_reference_signal(event: dict[str, Any]) -> None:
+    """Wire type, module, minor version, key field, warnings and data classes agree."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(event["wire_event_type"])
+    assert signal.event_type == event["event_type"]
+    assert signal.signal_name == event["signal_name"]
+    assert getattr(importlib.import_module(event["module"]), event["signal_name"]) is signal
+    assert signal.minor_version == event["minor_version"]
+    assert signal.event_key_field == event["event_key_field"]
+    assert signal.description == event["description"]
+    assert list(signal.warnings) == event["warnings"]
+    assert {
+        name: f"{cls.__module__}.{cls.__qualname__}" for name, cls in signal.init_data.items()
+    } == event["data_class_refs"]
+
+
+@needs_reference
+def test_every_seed_event_type_finds_its_signal() -> None:
+    """The page's spelling of each type (``seed_event_type``) resolves to the wire type."""
+    for event in SEED_EVENTS:
+        signal = OpenEdxPublicSignal.get_signal_by_type(event["seed_event_type"])
+        assert signal.event_type == event["wire_event_type"]
+
+
+def _walk_key_path(signal: OpenEdxPublicSignal, path: str) -> Any:
+    """The field type at dotted ``path`` of the signal's data, or fail naming the step."""
+    argument, *steps = path.split(".")
+    current: Any = signal.init_data[argument]
+    for step in steps:
+        assert is_data_class(current), f"{path}: {step!r} is below a non-record"
+        fields = {spec.name: spec.type for spec in data_fields(current)}
+        assert step in fields, f"{path}: {current.__name__} has no field {step!r}"
+        current = fields[step]
+    return current
+
+
+@needs_reference
+@pytest.mark.parametrize(
+    "event",
+    [event for event in SEED_EVENTS if event["event_key_field"]],
+    ids=lambda event: event["signal_name"],
+)
+def test_event_key_field_resolves_in_the_data(event: dict[str, Any]) -> None:
+    """The key path names a scalar field of the data classes, with a value in sample data."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(event["event_type"])
+    key_type = _walk_key_path(signal, signal.event_key_field or "")
+    assert not is_data_class(key_type)
+    value: Any = sample_event_data(signal)
+    for step in (signal.event_key_field or "").split("."):
+        value = value[step] if isinstance(value, dict) else getattr(value, step)
+    assert value is not None
+
+
+# The reference defaults CourseDiscussionConfigurationData.plugin_configuration to the dict
+# type itself (not an empty dict), which nothing can serialize; ours defaults to a fresh {}.
+DOCUMENTED_DEFAULT_DEVIATIONS = {
+    ("openedx_events.learning.data.CourseDiscussionConfigurationData", "plugin_configuration"): {}
+}
+
+
+def _reachable_from_seed() -> list[dict[str, Any]]:
+    seed_types = {event["event_type"] for event in SEED_EVENTS}
+    return [c for c in DATA_CLASSES["classes"] if seed_types & set(c["used_by_event_types"])]
+
+
+def _import(qualified_name: str) -> type:
+    module, _, name = qualified_name.rpartition(".")
+    cls: type = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def _normalized(type_text: str) -> str:
+    return type_text.replace("List[", "list[").replace("Dict[", "dict[")
+
+
+def _our_default(field: attrs.Attribute[Any]) -> Any:
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # attrs' own class
+        return default.factory()  # type: ignore[attr-defined]  # checked just above
+    return default
+
+
+@needs_reference
+@pytest.mark.parametrize(
+    "reference", _reachable_from_seed(), ids=lambda reference: reference["qualified_name"]
+)
+def test_data_class_matches_the_reference_layout(reference: dict[str, Any]) -> None:
+    """Frozen attrs class with the same fields, in wire order, types, defaults, kw_only."""
+    cls = _import(reference["qualified_name"])
+    assert attrs.has(cls)
+    assert cls.__attrs_attrs__ is attrs.fields(cls)  # type: ignore[attr-defined]  # attrs class
+    assert cls.__setattr__ is not object.__setattr__, "data classes are frozen"
+    assert [f"{b.__module__}.{b.__qualname__}" for b in cls.__bases__ if attrs.has(b)] == reference[
+        "attrs_bases"
+    ]
+    ours = {field.name: field for field in attrs.fields(cls)}
+    assert list(ours) == [field["name"] for field in reference["fields"]]
+    labels = {spec.name: type_label(spec.type) for spec in data_fields(cls)}
+    for expected in reference["fields"]:
+        name = expected["name"]
+        field = ours[name]
+        assert _normalized(labels[name]) == _normalized(expected["type"]), name
+        assert field.kw_only == expected["kw_only"], name
+        assert (field.default is not attrs.NOTHING) == expected["has_default"], name
+        assert field.validator is None, name
+        assert not expected["validators"], name
+        if not expected["has_default"]:
+            continue
+        deviation_key = (reference["qualified_name"], name)
+        kind = expected["default"]["kind"]
+        if deviation_key in DOCUMENTED_DEFAULT_DEVIATIONS:
+            assert kind == "non_json_object"
+            assert _our_default(field) == DOCUMENTED_DEFAULT_DEVIATIONS[deviation_key]
+        elif kind == "none":
+            assert field.default is None, name
+        elif kind == "literal":
+            assert field.default == expected["default"]["value"], name
+        else:
+            assert kind == "factory", name
+            # factory=str and a literal "" give the same immutable value to every instance.
+            if not isinstance(expected["default"]["value"], str):
+                assert isinstance(field.default, attrs.Factory), name  # type: ignore[arg-type]  # attrs' own class
+            assert _our_default(field) == expected["default"]["value"], name
+
+
+@needs_reference
+def test_factory_defaults_give_each_instance_its_own_container() -> None:
+    """Two instances built with a factory default do not share one list or dict."""
+    fields = {f.name: f for f in attrs.fields(CourseDiscussionConfigurationData)}
+    factory = fields["plugin_configuration"].default
+    assert isinstance(factory, attrs.Factory)  # type: ignore[arg-type]  # attrs' own class
+    assert factory.factory() is not factory.factory()  # type: ignore[attr-defined]  # Factory
