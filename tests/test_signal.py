@@ -64,7 +64,7 @@ def test_a_signal_needs_an_event_type_and_data() -> None:
     """InstantiationError for an empty type or empty data."""
     with pytest.raises(InstantiationError):
         OpenEdxPublicSignal("", {"score": Score}, registry=SignalRegistry())
-    with pytest.raises(InstantiationError, match="org.openedx.x.v1"):
+    with pytest.raises(InstantiationError, match=r"org\.openedx\.x\.v1"):
         OpenEdxPublicSignal("org.openedx.x.v1", {}, registry=SignalRegistry())
 
 
