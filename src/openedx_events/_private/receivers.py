@@ -2,21 +2,30 @@
 
 Receivers are held weakly by default (a bound method through ``WeakMethod``), keyed by
 ``dispatch_uid`` or by the receiver's identity, so connecting twice is a no-op. The tuple of
-callables to invoke is cached and rebuilt only after a change, keeping dispatch a plain loop.
+references to call is cached and rebuilt only after a change, keeping dispatch a plain loop;
+it holds references, not receivers, so caching never keeps a weakly held receiver alive.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
-__all__ = ["Receiver", "ReceiverList"]
+__all__ = ["Receiver", "ReceiverList", "ReceiverRef"]
 
 Receiver = Callable[..., Any]
+#: Called with no arguments, returns the receiver, or None once a weakly held one is gone.
+ReceiverRef = Callable[[], Receiver | None]
 _Key = tuple[Hashable, Hashable]
+
+
+def _strong_ref(target: Receiver) -> ReceiverRef:
+    # A strong reference with a weak reference's call interface (C-level, so as cheap to call).
+    return itertools.repeat(target).__next__
 
 
 def _make_id(target: object) -> Hashable:
@@ -43,7 +52,7 @@ class ReceiverList:
         # Each entry: (lookup key, the receiver or a weak reference to it, is_weak).
         self._entries: list[tuple[_Key, Any, bool]] = []
         self._lock = threading.RLock()  # the GC may call _forget_dead while we hold it
-        self._live: tuple[Receiver, ...] | None = None
+        self._refs: tuple[ReceiverRef, ...] | None = None
 
     def connect(
         self,
@@ -68,7 +77,7 @@ class ReceiverList:
         with self._lock:
             if not any(entry[0] == key for entry in self._entries):
                 self._entries.append((key, stored, weak))
-                self._live = None
+                self._refs = None
         return receiver
 
     def disconnect(
@@ -83,7 +92,7 @@ class ReceiverList:
             for index, entry in enumerate(self._entries):
                 if entry[0] == key:
                     del self._entries[index]
-                    self._live = None
+                    self._refs = None
                     return True
         return False
 
@@ -91,7 +100,7 @@ class ReceiverList:
         """Disconnect every receiver."""
         with self._lock:
             self._entries.clear()
-            self._live = None
+            self._refs = None
 
     def snapshot(self) -> list[tuple[_Key, Any, bool]]:
         """The current connections, for :meth:`restore`."""
@@ -102,26 +111,30 @@ class ReceiverList:
         """Put back the connections a :meth:`snapshot` returned."""
         with self._lock:
             self._entries = list(entries)
-            self._live = None
+            self._refs = None
+
+    def refs(self) -> tuple[ReceiverRef, ...]:
+        """References to the receivers of events sent with no sender, in connection order.
+
+        Call each to get its receiver; a weakly held receiver that died gives ``None``.
+        """
+        refs = self._refs
+        if refs is not None:
+            return refs
+        with self._lock:
+            refs = self._refs = tuple(
+                stored if weak else _strong_ref(stored)
+                for (_, sender_key), stored, weak in self._entries
+                if sender_key == _NONE_ID
+            )
+        return refs
 
     def live(self) -> tuple[Receiver, ...]:
         """The receivers that get events sent with no sender, in connection order."""
-        live = self._live
-        if live is not None:
-            return live
-        with self._lock:
-            found: list[Receiver] = []
-            for (_, sender_key), stored, weak in self._entries:
-                if sender_key != _NONE_ID:
-                    continue
-                target = stored() if weak else stored
-                if target is not None:
-                    found.append(target)
-            live = self._live = tuple(found)
-        return live
+        return tuple(receiver for ref in self.refs() if (receiver := ref()) is not None)
 
     def _forget_dead(self, reference: object) -> None:
         # Called by the garbage collector when a weakly held receiver dies.
         with self._lock:
             self._entries = [entry for entry in self._entries if entry[1] is not reference]
-            self._live = None
+            self._refs = None

@@ -178,7 +178,7 @@ class OpenEdxPublicSignal:
         _set_sourcelib(metadata, _SOURCELIB)
         return metadata
 
-    def send_event(
+    def send_event(  # noqa: PLR0912  (the hot path is inlined on purpose)
         self, send_robust: bool = True, time: datetime | None = None, **data: Any
     ) -> list[tuple[Receiver, Any]]:
         """Validate ``data``, stamp fresh metadata and call every receiver.
@@ -219,13 +219,16 @@ class OpenEdxPublicSignal:
             metadata = self.generate_signal_metadata(time)
         if _observers:
             _notify(self, metadata, False, data)
-        receivers = self._receivers._live
-        if receivers is None:
-            receivers = self._receivers.live()
+        refs = self._receivers._refs
+        if refs is None:
+            refs = self._receivers.refs()
         if not send_robust or self._allow_send_event_failure or _strict_mode[0]:
             return self._dispatch(metadata, False, False, data)
         responses: list[tuple[Receiver, Any]] = []
-        for receiver in receivers:
+        for ref in refs:
+            receiver = ref()
+            if receiver is None:  # a weakly held receiver died since the cache was built
+                continue
             try:
                 response = receiver(
                     signal=self, sender=None, metadata=metadata, from_event_bus=False, **data
