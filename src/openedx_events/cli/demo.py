@@ -1,47 +1,202 @@
-"""``openedx-events demo``: send sample events of every type and show what receivers got."""
+"""``openedx-events demo``: the main job, end to end on the embedded SQLite event bus.
+
+One producer process sends sample events of every bus-compatible type; consumer processes of
+one consumer group deliver them to receivers that record what they got. A closing table tells
+what arrived, how fast, and how late; the command exits with status 1 when an event was lost.
+"""
 
 from __future__ import annotations
 
+import math
+import tempfile
 import time
-from collections import Counter
-from typing import Any
+import uuid
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from openedx_events._private.registry import load_all_signals
-from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.samples import sample_event_data
+from openedx_events.cli._demo_run import DemoConfig, RunOutcome, run_processes, tail_log
+from openedx_events.cli._demo_stats import (
+    DemoStats,
+    consumer_file,
+    percentile,
+    producer_file,
+    read_stats,
+)
+from openedx_events.cli._wire import bus_signals, dead_letter_count
+
+__all__ = ["demo"]
+
+EXIT_LOST = 1
+EXIT_WORKER_FAILED = 3
+
+
+def _ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:,.1f}"
+
+
+def _table(stats: DemoStats, dead_letters: dict[str, int]) -> Table:
+    table = Table(title="Events per type (org.openedx.…)", show_footer=True)
+    table.add_column("event type", footer="total", overflow="fold", ratio=1)
+    columns = ("sent", "delivered", "p50 ms", "p99 ms", "retried", "DLQ")
+    for name in columns:
+        table.add_column(name, justify="right", no_wrap=True)
+    for row in stats.by_type.values():
+        table.add_row(
+            row.event_type.removeprefix("org.openedx."),
+            f"{row.produced:,}",
+            f"{row.delivered:,}",
+            _ms(row.p50_ms),
+            _ms(row.p99_ms),
+            f"{row.retried:,}",
+            f"{dead_letters.get(row.event_type, 0):,}",
+        )
+    latencies = stats.latencies_ms
+    totals = (
+        f"{len(stats.produced_ids):,}",
+        f"{len(stats.delivered_ids & stats.produced_ids):,}",
+        _ms(percentile(latencies, 0.50)),
+        _ms(percentile(latencies, 0.99)),
+        f"{stats.retried:,}",
+        f"{sum(dead_letters.values()):,}",
+    )
+    for column, footer in zip(table.columns[1:], totals, strict=True):
+        column.footer = footer
+    return table
+
+
+def _summary(stats: DemoStats, config: DemoConfig, dead: int, wall: float) -> Table:
+    delivered = len(stats.delivered_ids & stats.produced_ids)
+    lost = len(stats.lost_ids)
+    table = Table(title="Summary", show_header=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    table.add_row("events produced", f"{len(stats.produced_ids):,}")
+    table.add_row("events delivered", f"{delivered:,}")
+    table.add_row("lost", f"[red]{lost:,}[/red]" if lost else "0")
+    table.add_row("duplicate deliveries", f"{stats.duplicates:,}")
+    table.add_row("consumers (one group)", str(config.consumers))
+    table.add_row("first sent → last delivered", f"{stats.elapsed:,.2f} s")
+    rate = delivered / stats.elapsed if stats.elapsed else 0.0
+    table.add_row("end-to-end throughput", f"{rate:,.0f} events/s")
+    table.add_row("wall time (with process start-up)", f"{wall:,.2f} s")
+    latencies = stats.latencies_ms
+    table.add_row(
+        "latency p50 / p99",
+        f"{_ms(percentile(latencies, 0.5))} / {_ms(percentile(latencies, 0.99))} ms",
+    )
+    table.add_row("failed attempts (injected)", f"{stats.failed_attempts:,}")
+    table.add_row("retried, then delivered", f"{stats.retried:,}")
+    table.add_row("dead letters", f"{dead:,}")
+    return table
 
 
 @click.command()
-@click.option("--per-type", default=100, show_default=True, help="Events to send of each type.")
-def demo(per_type: int) -> None:
-    """Send sample events of every catalog type in-process and report what receivers got."""
+@click.option(
+    "--count",
+    default=20_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Events to produce, round-robin over every bus-compatible type.",
+)
+@click.option(
+    "--consumers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Consumer processes in the consumer group.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite bus database to use (default: a temporary file).",
+)
+@click.option(
+    "--fail-every",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="The receiver fails the first attempt at about 1 event in N (0: never).",
+)
+@click.option(
+    "--retry-delay",
+    default=0.02,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds the consumers wait before retrying a failed event.",
+)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Give up after this many seconds without a delivery once producing ended.",
+)
+def demo(
+    *,
+    count: int,
+    consumers: int,
+    db: Path | None,
+    fail_every: int,
+    retry_delay: float,
+    timeout: float,
+) -> None:
+    """Run the main job: sample events of every type through the embedded event bus."""
     console = Console()
-    load_all_signals()
-    signals = OpenEdxPublicSignal.all_events()
-    received: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="openedx-events-demo-") as scratch:
+        run_dir = Path(scratch)
+        config = DemoConfig(
+            db=db if db is not None else run_dir / "bus.sqlite3",
+            run_dir=run_dir,
+            topic=f"demo-{uuid.uuid4().hex[:8]}",
+            group="demo-receivers",
+            count=count,
+            consumers=consumers,
+            fail_every=fail_every,
+            retry_delay=retry_delay,
+            timeout=timeout,
+        )
+        types = len(bus_signals())
+        console.print(
+            f"Producing [bold]{count:,}[/bold] sample events of {types} bus-compatible types "
+            f"to topic [bold]{config.topic}[/bold] on the SQLite bus at {config.db}; "
+            f"{consumers} consumer process(es) in group [bold]{config.group}[/bold] deliver "
+            "them to recording receivers."
+        )
+        if fail_every:
+            console.print(
+                f"Injected fault: the receiver fails the first attempt at about 1 event in "
+                f"{fail_every:,} (by event id); the consumer retries it after {retry_delay:g} s, "
+                "and it must not be lost."
+            )
+        started = time.monotonic()
+        outcome = run_processes(config, console)
+        wall = time.monotonic() - started
+        stats = read_stats(
+            producer_file(run_dir),
+            [consumer_file(run_dir, number) for number in range(1, consumers + 1)],
+        )
+        dead = dead_letter_count(config.db, config.topic)
+        console.print(_table(stats, dead))
+        console.print(_summary(stats, config, sum(dead.values()), wall))
+        _report_failures(console, outcome, config)
+        lost = stats.lost_ids
+        if outcome.producer_returncode != 0:
+            raise SystemExit(EXIT_WORKER_FAILED)
+        if lost or len(stats.produced_ids) != count:
+            console.print(f"[red bold]{len(lost):,} event(s) were never delivered.[/red bold]")
+            raise SystemExit(EXIT_LOST)
+        console.print("[green bold]Every event was delivered.[/green bold]")
 
-    def count(signal: OpenEdxPublicSignal, **kwargs: Any) -> None:
-        received[signal.event_type] += 1
 
-    for signal in signals:
-        signal.connect(count)
-    payloads = [(s, sample_event_data(s, i)) for s in signals for i in range(per_type)]
-    started = time.perf_counter()
-    for signal, data in payloads:
-        signal.send_event(**data)
-    elapsed = time.perf_counter() - started
-
-    table = Table(title=f"{len(payloads):,} events sent in-process")
-    table.add_column("event type")
-    table.add_column("received", justify="right")
-    for signal in signals:
-        table.add_row(signal.event_type, f"{received[signal.event_type]:,}")
-    console.print(table)
-    total = sum(received.values())
-    console.print(f"{total:,} delivered in {elapsed:.3f}s ({total / elapsed:,.0f} events/s)")
-    if total != len(payloads):
-        raise SystemExit(1)
+def _report_failures(console: Console, outcome: RunOutcome, config: DemoConfig) -> None:
+    if outcome.producer_returncode != 0:
+        console.print(f"[red]The producer failed (exit {outcome.producer_returncode}):[/red]")
+        console.print(tail_log(config.run_dir / "producer.log"), markup=False)
+    if outcome.timed_out:
+        console.print(
+            f"[yellow]No delivery for {config.timeout:g} s after producing ended; "
+            "stopped waiting.[/yellow]"
+        )

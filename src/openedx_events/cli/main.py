@@ -6,6 +6,7 @@ import click
 
 from openedx_events._private.version import VERSION
 from openedx_events.cli.demo import demo
+from openedx_events.cli.events import events
 
 
 @click.group()
@@ -15,3 +16,4 @@ def main() -> None:
 
 
 main.add_command(demo)
+main.add_command(events)

@@ -1,0 +1,115 @@
+"""What the commands need from the wire format and the bus, in one place.
+
+Event data is shown and read as its Avro record in JSON: opaque keys, UUIDs and datetimes as
+strings, optional fields as ``null`` (the form of the reference's ``to_dict``), and bytes as
+Avro's JSON encoding writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openedx_events._private.settings import configure
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.cli._common import all_signals
+from openedx_events.cli._payload import (
+    PayloadError,
+    avro_record_from_json,
+    avro_record_to_json,
+)
+from openedx_events.exceptions import EventDeserializationError, EventSerializationError
+from openedx_events.samples import sample_event_data
+
+__all__ = [
+    "bus_schema",
+    "bus_signals",
+    "configure_sqlite_bus",
+    "dead_letter_count",
+    "event_data_from_json",
+    "event_data_to_json",
+    "sample_json",
+]
+
+
+@functools.cache
+def _schema(event_type: str) -> dict[str, Any] | None:
+    from openedx_events.event_bus.avro import schema_from_signal  # noqa: PLC0415  (slow import)
+
+    try:
+        return schema_from_signal(OpenEdxPublicSignal.get_signal_by_type(event_type))
+    except EventSerializationError:
+        return None
+
+
+def bus_schema(signal: OpenEdxPublicSignal) -> dict[str, Any] | None:
+    """The Avro schema of ``signal``, or ``None`` when its data cannot go on the bus."""
+    return _schema(signal.event_type)
+
+
+def bus_signals() -> list[OpenEdxPublicSignal]:
+    """The catalog's signals that can travel on the bus, sorted by event type."""
+    return [signal for signal in all_signals() if bus_schema(signal) is not None]
+
+
+def configure_sqlite_bus(db: Path | None) -> None:
+    """Point this process's producer and consumers at the SQLite bus file ``db``."""
+    if db is not None:
+        configure(EVENT_BUS_SQLITE_PATH=str(db))
+
+
+def event_data_to_json(signal: OpenEdxPublicSignal, data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-compatible Avro record of ``data`` (keys and times as strings)."""
+    from openedx_events.event_bus.avro import AvroSignalSerializer  # noqa: PLC0415  (slow import)
+
+    return avro_record_to_json(AvroSignalSerializer(signal).to_dict(data))  # type: ignore[no-any-return]  # a dict in, a dict out
+
+
+def sample_json(signal: OpenEdxPublicSignal, index: int) -> dict[str, Any] | None:
+    """Sample ``index`` of ``signal`` as JSON; ``None`` when the event has no Avro form."""
+    if bus_schema(signal) is None:
+        return None
+    return event_data_to_json(signal, sample_event_data(signal, index))
+
+
+def event_data_from_json(signal: OpenEdxPublicSignal, document: Any) -> dict[str, Any]:
+    """The keyword arguments of ``signal`` built from JSON in the form of :func:`sample_json`.
+
+    Raises:
+        click.BadParameter: the document does not fit the event's data; names the field.
+    """
+    from openedx_events.event_bus.avro import AvroSignalDeserializer  # noqa: PLC0415
+
+    if bus_schema(signal) is None:
+        raise click.BadParameter(
+            f"{signal.event_type} cannot travel on the event bus", param_hint="EVENT_TYPE"
+        )
+    try:
+        record = avro_record_from_json(signal.init_data, document)
+        return AvroSignalDeserializer(signal).from_dict(record)
+    except (PayloadError, EventDeserializationError) as error:
+        raise click.BadParameter(str(error), param_hint="--json") from error
+
+
+def dead_letter_count(db: Path, topic: str) -> dict[str, int]:
+    """How many dead letters of each event type ``topic`` of the SQLite bus ``db`` holds."""
+    from openedx_events.event_bus._private.deadletter import (  # noqa: PLC0415
+        list_dead_letters,
+    )
+    from openedx_events.event_bus._private.topics import full_topic  # noqa: PLC0415
+    from openedx_events.event_bus.sqlite import SqliteBackend  # noqa: PLC0415
+
+    backend = SqliteBackend(db)
+    counts: dict[str, int] = {}
+    after = 0
+    try:
+        while letters := list_dead_letters(backend, full_topic(topic), after=after, limit=500):
+            for letter in letters:
+                counts[letter.event_type] = counts.get(letter.event_type, 0) + 1
+            after = letters[-1].record.position
+    finally:
+        backend.close()
+    return counts

@@ -1,0 +1,97 @@
+"""``openedx-events demo``: the main job, run for real in subprocesses on a SQLite file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openedx_events.cli._demo_worker import is_faulty
+from openedx_events.cli._wire import bus_signals
+
+
+def _demo(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("openedx-events", path=str(Path(sys.executable).parent))
+    assert command is not None, "the openedx-events script is installed beside the interpreter"
+    return subprocess.run(
+        [command, "demo", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"COLUMNS": "200", "PATH": str(Path(sys.executable).parent), "TERM": "dumb"},
+        check=False,
+    )
+
+
+def _summary_value(output: str, label: str) -> str:
+    match = re.search(rf"^[│|]\s*{re.escape(label)}\s*[│|]\s*(\S+)", output, re.MULTILINE)
+    assert match is not None, f"no '{label}' in the summary:\n{output}"
+    return match.group(1)
+
+
+def _type_rows(output: str) -> dict[str, tuple[int, int]]:
+    """The per-type table: event type -> (sent, delivered)."""
+    rows = {}
+    for match in re.finditer(r"^│ (\S+\.v\d+)\s*│\s*([\d,]+)\s*│\s*([\d,]+)", output, re.MULTILINE):
+        rows[match.group(1)] = (
+            int(match.group(2).replace(",", "")),
+            int(match.group(3).replace(",", "")),
+        )
+    return rows
+
+
+def test_demo_delivers_every_event_and_prints_the_closing_table(tmp_path: Path) -> None:
+    """2,000 events through 2 consumer processes: exit 0, a full table, nothing lost."""
+    db = tmp_path / "bus.sqlite3"
+    result = _demo("--count", "2000", "--db", str(db), "--fail-every", "100")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Every event was delivered." in out
+    assert _summary_value(out, "events produced") == "2,000"
+    assert _summary_value(out, "events delivered") == "2,000"
+    assert _summary_value(out, "lost") == "0"
+    assert _summary_value(out, "dead letters") == "0"
+    for heading in ("p50 ms", "p99 ms", "retried", "dead letters", "end-to-end throughput"):
+        assert heading in out
+    rows = _type_rows(out)
+    assert set(rows) == {signal.event_type.removeprefix("org.openedx.") for signal in bus_signals()}
+    for event_type, (sent, delivered) in rows.items():
+        assert sent == delivered, event_type
+        assert sent in (2000 // len(rows), 2000 // len(rows) + 1), event_type
+    assert db.exists(), "the bus database given with --db is kept"
+
+
+def test_demo_retries_the_injected_failures_without_losing_them(tmp_path: Path) -> None:
+    """Every event whose first attempt fails on purpose is retried and delivered."""
+    result = _demo("--count", "600", "--db", str(tmp_path / "bus.sqlite3"), "--fail-every", "20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    failed = int(_summary_value(result.stdout, "failed attempts (injected)").replace(",", ""))
+    retried = int(_summary_value(result.stdout, "retried, then delivered").replace(",", ""))
+    assert failed > 0
+    assert retried == failed
+
+
+def test_demo_exits_non_zero_when_events_are_not_delivered() -> None:
+    """With no consumer to deliver them, every event is lost and the demo exits 1."""
+    result = _demo("--count", "50", "--consumers", "0", "--timeout", "0.5")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "50 event(s) were never delivered" in result.stdout
+    assert _summary_value(result.stdout, "lost") == "50"
+
+
+def test_demo_rejects_a_negative_count() -> None:
+    """``--count`` must be at least 1: a usage error, exit 2."""
+    assert _demo("--count", "0").returncode == 2
+
+
+@pytest.mark.parametrize("fail_every", [0, 1, 7])
+def test_fault_choice_is_stable_for_an_event_id(fail_every: int) -> None:
+    """Every process picks the same events to fail: the choice depends on the id alone."""
+    ids = [bytes([i]) * 16 for i in range(50)]
+    first = [is_faulty(event_id, fail_every) for event_id in ids]
+    assert first == [is_faulty(event_id, fail_every) for event_id in ids]
+    assert any(first) is (fail_every > 0)

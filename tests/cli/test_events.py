@@ -1,0 +1,148 @@
+"""``openedx-events events list`` and ``events show``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from openedx_events._private.registry import default_registry
+from openedx_events.cli import main
+from openedx_events.tooling import OpenEdxPublicSignal
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+
+
+def _reference_events() -> list[dict[str, Any]]:
+    path = REFERENCE / "events.json"
+    if not path.exists():
+        pytest.skip(f"the reference data is not available at {path}")
+    events: list[dict[str, Any]] = json.loads(path.read_text())
+    return [event for event in events if event["in_seed"]]
+
+
+def _invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_list_json_has_every_catalog_event_with_its_signal_and_key() -> None:
+    """``events list --json`` lists the 63 catalog events with the reference's names and keys."""
+    result = _invoke("events", "list", "--json")
+    assert result.exit_code == 0
+    rows = {row["event_type"]: row for row in json.loads(result.output)}
+    expected = {event["wire_event_type"]: event for event in _reference_events()}
+    assert set(rows) == set(expected)
+    for event_type, event in expected.items():
+        assert rows[event_type]["signal_name"] == event["signal_name"]
+        assert rows[event_type]["event_key_field"] == event["event_key_field"]
+        if event["bus_compatible"]:
+            assert rows[event_type]["bus_compatible"] is True, event_type
+
+
+@attrs.frozen
+class _WithCallback:
+    callback: Callable[[], None]
+
+
+@pytest.fixture
+def unmappable_signal() -> Iterator[OpenEdxPublicSignal]:
+    """A signal whose data holds a callable, which has no Avro form."""
+    signal = OpenEdxPublicSignal(
+        "org.openedx.test.cli.unmappable.v1", {"thing": _WithCallback}, signal_name="UNMAPPABLE"
+    )
+    yield signal
+    default_registry.unregister(signal)
+
+
+def test_list_bus_only_leaves_out_an_event_that_cannot_travel(
+    unmappable_signal: OpenEdxPublicSignal,
+) -> None:
+    """``--bus-only`` drops an event whose data has no Avro mapping; plain ``list`` keeps it."""
+    everything = json.loads(_invoke("events", "list", "--json").output)
+    on_bus = {
+        row["event_type"]
+        for row in json.loads(_invoke("events", "list", "--bus-only", "--json").output)
+    }
+    row = next(row for row in everything if row["event_type"] == unmappable_signal.event_type)
+    assert row["bus_compatible"] is False
+    assert unmappable_signal.event_type not in on_bus
+    assert len(on_bus) == len(everything) - 1
+
+
+def test_list_prints_a_table_naming_each_event() -> None:
+    """The default output is a table with one row per event."""
+    result = CliRunner().invoke(main, ["events", "list"], terminal_width=250)
+    assert result.exit_code == 0
+    assert "63 events" in result.output
+    assert "org.openedx.learning.course.enrollment.created.v1" in result.output
+
+
+def test_show_json_gives_fields_the_reference_schema_and_a_sample() -> None:
+    """``events show --json`` gives the fields, the reference's Avro schema and a sample."""
+    reference = {event["wire_event_type"]: event for event in _reference_events()}
+    event_type = "org.openedx.learning.course.enrollment.created.v1"
+    result = _invoke("events", "show", event_type, "--json")
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["signal_name"] == "COURSE_ENROLLMENT_CREATED"
+    assert document["avro_schema"] == reference[event_type]["avro_schema"]
+    enrollment = document["data"]["enrollment"]
+    assert enrollment["class"] == "CourseEnrollmentData"
+    user = next(field for field in enrollment["fields"] if field["name"] == "user")
+    assert {field["name"] for field in user["fields"]} >= {"id", "is_active", "pii"}
+    sample = document["sample"]["enrollment"]
+    assert sample["course"]["course_key"].startswith("course-v1:")
+    assert "@" in sample["user"]["pii"]["email"]
+
+
+def test_show_accepts_a_signal_name() -> None:
+    """A signal name such as ``COURSE_ENROLLMENT_CREATED`` names its event too."""
+    document = json.loads(_invoke("events", "show", "COURSE_ENROLLMENT_CREATED", "--json").output)
+    assert document["event_type"] == "org.openedx.learning.course.enrollment.created.v1"
+
+
+def test_show_renders_sections_for_a_terminal() -> None:
+    """The rich view names the fields, the schema and the sample payload."""
+    result = CliRunner().invoke(
+        main, ["events", "show", "org.openedx.learning.auth.session.login.completed.v1"]
+    )
+    assert result.exit_code == 0
+    for heading in ("fields", "Avro schema", "sample payload", "UserData", "pii"):
+        assert heading in result.output
+
+
+def test_show_says_when_an_event_cannot_travel_on_the_bus(
+    unmappable_signal: OpenEdxPublicSignal,
+) -> None:
+    """An event without an Avro mapping is shown with no schema, and says why."""
+    result = CliRunner().invoke(
+        main, ["events", "show", unmappable_signal.event_type], terminal_width=200
+    )
+    assert result.exit_code == 0
+    assert "cannot travel on the event bus" in result.output
+    document = json.loads(_invoke("events", "show", unmappable_signal.event_type, "--json").output)
+    assert document["avro_schema"] is None
+
+
+def test_show_every_reference_schema_matches() -> None:
+    """For every event the reference can send, ``show --json`` gives the same Avro schema."""
+    for event in _reference_events():
+        if not event["bus_compatible"]:
+            continue
+        document = json.loads(_invoke("events", "show", event["wire_event_type"], "--json").output)
+        assert document["avro_schema"] == event["avro_schema"], event["wire_event_type"]
+
+
+def test_show_unknown_type_exits_2_and_suggests_close_matches() -> None:
+    """A misspelt event type is a usage error that suggests the closest types."""
+    result = CliRunner().invoke(
+        main, ["events", "show", "org.openedx.learning.course.enrolment.created.v1"]
+    )
+    assert result.exit_code == 2
+    assert "Did you mean" in result.output
+    assert "org.openedx.learning.course.enrollment.created.v1" in result.output
