@@ -1,0 +1,1 @@
+"""An app whose receivers are connected with Django's ``@receiver``, as plugins do."""

@@ -1,0 +1,79 @@
+"""Tests run by Django's own test runner, in a process of their own (see test_django_project)."""
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.test import SimpleTestCase, override_settings
+
+from djproject.recorder.receivers import RECEIVED, record_enrollment, record_enrollment_again
+from openedx_events import configure, get_setting
+from openedx_events._private.settings import reset_configuration
+from openedx_events.learning.signals import (
+    COURSE_ENROLLMENT_CREATED,
+    STUDENT_REGISTRATION_COMPLETED,
+)
+from openedx_events.samples import sample_event_data
+from openedx_events.testing import OpenEdxEventsTestMixin
+from openedx_events.tooling import OpenEdxPublicSignal
+
+
+def send_enrollment() -> list[tuple[Any, Any]]:
+    return COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED))
+
+
+class DjangoReceiverTests(SimpleTestCase):
+    def setUp(self) -> None:
+        RECEIVED.clear()
+
+    def test_receiver_decorator_connects_to_an_open_edx_signal(self) -> None:
+        """@receiver(SIGNAL) receivers get the event, in connection order."""
+        result = send_enrollment()
+        assert result == [
+            (record_enrollment, "recorded"),
+            (record_enrollment_again, "recorded again"),
+        ]
+        (call,) = RECEIVED
+        assert call["signal"] is COURSE_ENROLLMENT_CREATED
+        assert call["sender"] is None
+        assert call["from_event_bus"] is False
+
+    def test_the_app_registers_the_whole_catalog(self) -> None:
+        """With "openedx_events" installed, all 63 signals are registered at start-up."""
+        assert len(OpenEdxPublicSignal.all_events()) == 63
+
+
+class DjangoSettingsTests(SimpleTestCase):
+    def tearDown(self) -> None:
+        reset_configuration()
+
+    def test_source_comes_from_django_settings_not_the_environment(self) -> None:
+        """EVENTS_SERVICE_NAME from settings wins over the environment variable."""
+        send_enrollment()
+        assert RECEIVED[-1]["metadata"].source == "openedx/lms/web"
+
+    def test_override_settings_changes_the_source_at_once(self) -> None:
+        """The cached source follows Django's setting_changed signal."""
+        with override_settings(EVENTS_SERVICE_NAME="cms"):
+            send_enrollment()
+            assert RECEIVED[-1]["metadata"].source == "openedx/cms/web"
+        with override_settings(EVENTS_SERVICE_NAME=None, SERVICE_VARIANT="studio"):
+            send_enrollment()
+            assert RECEIVED[-1]["metadata"].source == "openedx/studio/web"
+        send_enrollment()
+        assert RECEIVED[-1]["metadata"].source == "openedx/lms/web"
+
+    def test_django_settings_win_over_configure(self) -> None:
+        """configure() does not override a configured Django."""
+        configure(EVENTS_SERVICE_NAME="configured", EVENTS_ONLY_CONFIGURED="x")
+        assert get_setting("EVENTS_SERVICE_NAME") == settings.EVENTS_SERVICE_NAME
+        assert get_setting("EVENTS_ONLY_CONFIGURED", "default") == "default"
+
+
+class IsolatedDjangoTests(OpenEdxEventsTestMixin, SimpleTestCase):
+    ENABLED_OPENEDX_EVENTS: ClassVar[list[str]] = [COURSE_ENROLLMENT_CREATED.event_type]
+
+    def test_only_enabled_events_are_sent(self) -> None:
+        """The mixin works on Django test cases: other events are disabled."""
+        assert send_enrollment()
+        data = sample_event_data(STUDENT_REGISTRATION_COMPLETED)
+        assert STUDENT_REGISTRATION_COMPLETED.send_event(**data) == []
