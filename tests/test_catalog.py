@@ -6,17 +6,23 @@ import importlib
 import json
 import re
 import typing
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import attrs
 import pytest
 
-from conftest import CATALOG_PAGE, REFERENCE_DIR
 from openedx_events._private.fields import data_fields, is_data_class, type_label
 from openedx_events.learning.data import CourseDiscussionConfigurationData
 from openedx_events.learning.signals import PERSISTENT_GRADE_SUMMARY_CHANGED
 from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal
+
+# Facts about the reference, beside the repository (never copied into it).
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+REFERENCE_DIR = SHARED_DIR / "reference"
+CATALOG_PAGE = SHARED_DIR / "spec" / "000_97fdc21df01d4e1c.txt"
+
 
 # ---- the catalog page, parsed ---------------------------------------------------------------
 
