@@ -5,7 +5,7 @@ Signals live in ``openedx_events.<subdomain>.signals`` and their data classes in
 """
 
 from openedx_events._private.registry import SignalRegistry, load_all_signals
-from openedx_events._private.settings import configure, get_setting
+from openedx_events._private.settings import configure, get_setting, reset_configuration
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events._private.version import VERSION as __version__
 from openedx_events.data import EventsMetadata
@@ -34,4 +34,5 @@ __all__ = [
     "configure",
     "get_setting",
     "load_all_signals",
+    "reset_configuration",
 ]
