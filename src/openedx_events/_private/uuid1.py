@@ -5,7 +5,7 @@ every call and costs several microseconds: more than all the rest of an in-proce
 RFC 4122 (section 4.5) lets a generator use a random node id instead of a MAC address; we pick a
 random node (multicast bit set, as the RFC requires for non-MAC nodes) and a random clock
 sequence once per process, and keep the 100 ns timestamp strictly increasing, so ids are unique
-within a process and, with 62 random bits per process, across processes. A forked child draws
+within a process and, with 61 random bits per process, across processes. A forked child draws
 new random bits, so it never repeats its parent's ids.
 """
 
