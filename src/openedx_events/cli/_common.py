@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
 
 from openedx_events._private.registry import load_all_signals
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.exceptions import UnknownEventTypeError
 
-__all__ = ["all_signals", "resolve_signal"]
+__all__ = ["all_signals", "bus_options", "resolve_signal"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def all_signals() -> list[OpenEdxPublicSignal]:
@@ -29,4 +36,30 @@ def resolve_signal(event_type: str, param_hint: str = "EVENT_TYPE") -> OpenEdxPu
         by_name = {s.signal_name: s for s in OpenEdxPublicSignal.all_events() if s.signal_name}
         if event_type in by_name:
             return by_name[event_type]
-        raise click.BadParameter(str(error), param_hint=param_hint) from error
+        message = str(error)
+        if not error.suggestions:
+            names = difflib.get_close_matches(event_type.upper(), list(by_name), n=3)
+            if names:
+                message += f" Did you mean: {', '.join(names)}?"
+        raise click.BadParameter(message, param_hint=param_hint) from error
+
+
+def _use_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        # Imported here: the wire module pulls in the codecs, which --help does not need.
+        from openedx_events.cli._wire import configure_sqlite_bus  # noqa: PLC0415
+
+        configure_sqlite_bus(value)
+    return value
+
+
+def bus_options(command: F) -> F:
+    """Add ``--db``, which points the command at a SQLite bus file."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_use_db,
+        expose_value=False,
+        is_eager=True,
+        help="The SQLite bus file (default: EVENT_BUS_SQLITE_PATH, else ./openedx-events.db).",
+    )(command)

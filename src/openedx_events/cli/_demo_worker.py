@@ -25,6 +25,7 @@ import click
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.settings import configure
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.cli import _bus
 from openedx_events.cli._demo_stats import DELIVERED, FAILED, consumer_file, producer_file
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
 from openedx_events.samples import sample_event_data
@@ -82,10 +83,8 @@ def _worker() -> None:
 def producer(*, db: Path, run_dir: Path, topic: str, count: int) -> None:
     """Send ``count`` sample events, round-robin over the bus-compatible types."""
     configure_sqlite_bus(db)
-    from openedx_events.event_bus._private.loading import get_producer  # noqa: PLC0415  (after configuring)
-
     signals = bus_signals()
-    bus = get_producer()
+    bus = _bus.producer()
     with producer_file(run_dir).open("w", encoding="utf-8", buffering=1) as out:
         for index in range(count):
             signal = signals[index % len(signals)]
@@ -122,15 +121,13 @@ def consumer(
     """Deliver the topic's events to a recording receiver until stopped by SIGTERM."""
     configure_sqlite_bus(db)
     configure(EVENT_BUS_CONSUMER_RETRY_DELAY=retry_delay)
-    from openedx_events.event_bus._private.loading import make_single_consumer  # noqa: PLC0415  (after configuring)
-
     faults = run_dir / "faults"
     faults.mkdir(exist_ok=True)
     with consumer_file(run_dir, number).open("a", encoding="utf-8", buffering=1) as out:
         recorder = _Recorder(out, faults, fail_every)
         for signal in bus_signals():
             signal.connect(recorder, weak=False)
-        make_single_consumer(topic=topic, group_id=group).consume_indefinitely()
+        _bus.consumer(topic, group).consume_indefinitely()
 
 
 if __name__ == "__main__":

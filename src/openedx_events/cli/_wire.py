@@ -28,7 +28,6 @@ __all__ = [
     "bus_schema",
     "bus_signals",
     "configure_sqlite_bus",
-    "dead_letter_count",
     "event_data_from_json",
     "event_data_to_json",
     "sample_json",
@@ -92,24 +91,3 @@ def event_data_from_json(signal: OpenEdxPublicSignal, document: Any) -> dict[str
         return AvroSignalDeserializer(signal).from_dict(record)
     except (PayloadError, EventDeserializationError) as error:
         raise click.BadParameter(str(error), param_hint="--json") from error
-
-
-def dead_letter_count(db: Path, topic: str) -> dict[str, int]:
-    """How many dead letters of each event type ``topic`` of the SQLite bus ``db`` holds."""
-    from openedx_events.event_bus._private.deadletter import (  # noqa: PLC0415
-        list_dead_letters,
-    )
-    from openedx_events.event_bus._private.topics import full_topic  # noqa: PLC0415
-    from openedx_events.event_bus.sqlite import SqliteBackend  # noqa: PLC0415
-
-    backend = SqliteBackend(db)
-    counts: dict[str, int] = {}
-    after = 0
-    try:
-        while letters := list_dead_letters(backend, full_topic(topic), after=after, limit=500):
-            for letter in letters:
-                counts[letter.event_type] = counts.get(letter.event_type, 0) + 1
-            after = letters[-1].record.position
-    finally:
-        backend.close()
-    return counts

@@ -11,12 +11,14 @@ import math
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from openedx_events.cli._bus import dead_letters
 from openedx_events.cli._demo_run import DemoConfig, RunOutcome, run_processes, tail_log
 from openedx_events.cli._demo_stats import (
     DemoStats,
@@ -25,7 +27,7 @@ from openedx_events.cli._demo_stats import (
     producer_file,
     read_stats,
 )
-from openedx_events.cli._wire import bus_signals, dead_letter_count
+from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
 
 __all__ = ["demo"]
 
@@ -37,7 +39,7 @@ def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:,.1f}"
 
 
-def _table(stats: DemoStats, dead_letters: dict[str, int]) -> Table:
+def _table(stats: DemoStats, dead: Counter[str]) -> Table:
     table = Table(title="Events per type (org.openedx.…)", show_footer=True)
     table.add_column("event type", footer="total", overflow="fold", ratio=1)
     columns = ("sent", "delivered", "p50 ms", "p99 ms", "retried", "DLQ")
@@ -51,7 +53,7 @@ def _table(stats: DemoStats, dead_letters: dict[str, int]) -> Table:
             _ms(row.p50_ms),
             _ms(row.p99_ms),
             f"{row.retried:,}",
-            f"{dead_letters.get(row.event_type, 0):,}",
+            f"{dead[row.event_type]:,}",
         )
     latencies = stats.latencies_ms
     totals = (
@@ -60,7 +62,7 @@ def _table(stats: DemoStats, dead_letters: dict[str, int]) -> Table:
         _ms(percentile(latencies, 0.50)),
         _ms(percentile(latencies, 0.99)),
         f"{stats.retried:,}",
-        f"{sum(dead_letters.values()):,}",
+        f"{dead.total():,}",
     )
     for column, footer in zip(table.columns[1:], totals, strict=True):
         column.footer = footer
@@ -178,9 +180,10 @@ def demo(
             producer_file(run_dir),
             [consumer_file(run_dir, number) for number in range(1, consumers + 1)],
         )
-        dead = dead_letter_count(config.db, config.topic)
+        configure_sqlite_bus(config.db)
+        dead = Counter(letter.event_type for letter in dead_letters(config.topic))
         console.print(_table(stats, dead))
-        console.print(_summary(stats, config, sum(dead.values()), wall))
+        console.print(_summary(stats, config, dead.total(), wall))
         _report_failures(console, outcome, config)
         lost = stats.lost_ids
         if outcome.producer_returncode != 0:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from openedx_events._private.version import VERSION
+from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
+from openedx_events.cli.dlq import dlq
 from openedx_events.cli.events import events
+from openedx_events.cli.produce import produce
 
 
 @click.group()
@@ -15,5 +18,9 @@ def main() -> None:
     """Open edX events: the event catalog, and the event bus that carries it."""
 
 
-main.add_command(demo)
 main.add_command(events)
+main.add_command(produce)
+main.add_command(consume)
+main.add_command(tail)
+main.add_command(dlq)
+main.add_command(demo)

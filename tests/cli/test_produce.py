@@ -1,0 +1,135 @@
+"""``openedx-events produce``: samples or a JSON payload onto a real SQLite bus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_helpers import cli, json_lines
+
+from openedx_events.cli._wire import sample_json
+from openedx_events.tooling import OpenEdxPublicSignal
+
+ENROLLMENT = "org.openedx.learning.course.enrollment.created.v1"
+
+
+def _tail(db: Path, topic: str) -> list[dict[str, object]]:
+    result = cli(
+        "tail", "--topic", topic, "--db", str(db), "--from-beginning", "--no-follow", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    return json_lines(result.output)
+
+
+def test_produce_sends_consecutive_samples_with_fresh_ids(bus_db: Path) -> None:
+    """``--count 3 --index 5`` stores samples 5, 6 and 7, each under the id it printed."""
+    result = cli(
+        "produce",
+        ENROLLMENT,
+        "--topic",
+        "t",
+        "--db",
+        str(bus_db),
+        "--count",
+        "3",
+        "--index",
+        "5",
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    ids = result.output.split()
+    stored = _tail(bus_db, "t")
+    signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
+    assert [event["metadata"]["id"] for event in stored] == ids  # type: ignore[index]
+    assert [event["data"] for event in stored] == [sample_json(signal, i) for i in (5, 6, 7)]
+    assert len(set(ids)) == 3
+
+
+def test_produce_json_payload_is_stored_as_given(bus_db: Path) -> None:
+    """A hand-edited JSON payload goes on the bus exactly as written, keyed by its course."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
+    payload = sample_json(signal, 0)
+    assert payload is not None
+    payload["enrollment"]["course"]["course_key"] = "course-v1:edX+Payload+2025"
+    payload["enrollment"]["created_by"] = None
+    result = cli(
+        "produce",
+        "COURSE_ENROLLMENT_CREATED",
+        "--topic",
+        "t",
+        "--db",
+        str(bus_db),
+        "--json",
+        json.dumps(payload),
+    )
+    assert result.exit_code == 0, result.output
+    assert "key course-v1:edX+Payload+2025" in result.output
+    (stored,) = _tail(bus_db, "t")
+    assert stored["data"] == payload
+    assert stored["key"] == "course-v1:edX+Payload+2025"
+
+
+def test_produce_reads_the_payload_from_a_file(bus_db: Path, tmp_path: Path) -> None:
+    """``--json @FILE`` reads the payload from FILE."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
+    path = tmp_path / "payload.json"
+    path.write_text(json.dumps(sample_json(signal, 9)))
+    result = cli("produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "--json", f"@{path}")
+    assert result.exit_code == 0, result.output
+    assert [event["data"] for event in _tail(bus_db, "t")] == [sample_json(signal, 9)]
+
+
+def test_produce_rejects_malformed_json_with_its_position(bus_db: Path) -> None:
+    """Text that is not JSON is a usage error that says where it breaks."""
+    result = cli(
+        "produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "--json", '{"enrollment": '
+    )
+    assert result.exit_code == 2
+    assert "not JSON" in result.output
+    assert "line 1, column" in result.output
+    assert _tail(bus_db, "t") == []
+
+
+def test_produce_names_the_field_a_payload_gets_wrong(bus_db: Path) -> None:
+    """A wrongly typed, missing or unknown field is named by its dotted path; nothing is sent."""
+    signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
+    cases = {
+        "enrollment.user.id: expected an integer": ("user", "id", "forty-two"),
+        "enrollment.course.course_key: 'nope' is not a valid CourseKey": (
+            "course",
+            "course_key",
+            "nope",
+        ),
+    }
+    for expected, (record, field, value) in cases.items():
+        payload = sample_json(signal, 0)
+        assert payload is not None
+        payload["enrollment"][record][field] = value
+        result = cli(
+            "produce",
+            ENROLLMENT,
+            "--topic",
+            "t",
+            "--db",
+            str(bus_db),
+            "--json",
+            json.dumps(payload),
+        )
+        assert result.exit_code == 2
+        assert expected in result.output
+    payload = sample_json(signal, 0)
+    assert payload is not None
+    del payload["enrollment"]["mode"]
+    result = cli(
+        "produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "--json", json.dumps(payload)
+    )
+    assert result.exit_code == 2
+    assert "enrollment.mode: missing" in result.output
+    assert _tail(bus_db, "t") == []
+
+
+def test_produce_unknown_type_suggests_close_names(bus_db: Path) -> None:
+    """A misspelt signal name is a usage error that suggests the right one."""
+    result = cli("produce", "COURSE_ENROLLMENT_CREATD", "--topic", "t", "--db", str(bus_db))
+    assert result.exit_code == 2
+    assert "Did you mean: COURSE_ENROLLMENT_CREATED" in result.output
