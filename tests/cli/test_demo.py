@@ -6,9 +6,8 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
-
-import pytest
 
 from openedx_events.cli._demo_worker import is_faulty
 from openedx_events.cli._wire import bus_signals
@@ -88,10 +87,20 @@ def test_demo_rejects_a_negative_count() -> None:
     assert _demo("--count", "0").returncode == 2
 
 
-@pytest.mark.parametrize("fail_every", [0, 1, 7])
-def test_fault_choice_is_stable_for_an_event_id(fail_every: int) -> None:
-    """Every process picks the same events to fail: the choice depends on the id alone."""
-    ids = [bytes([i]) * 16 for i in range(50)]
-    first = [is_faulty(event_id, fail_every) for event_id in ids]
-    assert first == [is_faulty(event_id, fail_every) for event_id in ids]
-    assert any(first) is (fail_every > 0)
+def test_demo_exits_3_when_a_worker_fails(tmp_path: Path) -> None:
+    """A bus file that is not a database makes the producer fail: exit 3, with its error."""
+    db = tmp_path / "not-a-database.sqlite3"
+    db.write_text("this is not a SQLite database " * 10)
+    result = _demo("--count", "10", "--db", str(db), "--timeout", "0.5")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "The producer failed" in result.stdout
+    assert "not a usable SQLite database" in result.stdout
+
+
+def test_fault_injection_picks_about_one_event_in_n() -> None:
+    """``--fail-every N`` fails about 1/N of the events, every event for 1, and none for 0."""
+    ids = [uuid.uuid1().bytes for _ in range(5000)]
+    assert all(is_faulty(event_id, 1) for event_id in ids)
+    assert not any(is_faulty(event_id, 0) for event_id in ids)
+    picked = sum(is_faulty(event_id, 10) for event_id in ids)
+    assert 350 < picked < 650

@@ -138,6 +138,8 @@ def run_processes(config: DemoConfig, console: Console) -> RunOutcome:
                     last_total, last_change = len(got), now
                 if producer_done and (producer.returncode != 0 or sent <= got):
                     break
+                if consumers and all(process.poll() is not None for process in consumers):
+                    break  # every consumer died: nothing more can arrive
                 if producer_done and now - last_change > config.timeout:
                     timed_out = True
                     break

@@ -28,6 +28,7 @@ from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli import _bus
 from openedx_events.cli._demo_stats import DELIVERED, FAILED, consumer_file, producer_file
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
+from openedx_events.exceptions import OpenEdxEventException
 from openedx_events.samples import sample_event_data
 
 __all__ = ["DemoFault", "is_faulty"]
@@ -73,6 +74,18 @@ class _Recorder:
 @click.group()
 def _worker() -> None:
     """The demo's worker processes."""
+
+
+def _main() -> int:
+    try:
+        _worker(standalone_mode=False)
+    except OpenEdxEventException as error:  # a bus or data error: one line for the demo's log
+        click.echo(f"Error: {type(error).__name__}: {error}", err=True)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
 
 
 @_worker.command()
@@ -131,4 +144,4 @@ def consumer(
 
 
 if __name__ == "__main__":
-    sys.exit(_worker())
+    sys.exit(_main())

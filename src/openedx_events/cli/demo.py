@@ -28,6 +28,7 @@ from openedx_events.cli._demo_stats import (
     read_stats,
 )
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
+from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["demo"]
 
@@ -145,8 +146,14 @@ def demo(
     retry_delay: float,
     timeout: float,
 ) -> None:
-    """Run the main job: sample events of every type through the embedded event bus."""
+    """Run the main job: sample events of every type through the embedded event bus.
+
+    Exits 0 when every event produced was delivered, 1 when some never were, and 3 when a
+    producer or consumer process failed.
+    """
     console = Console()
+    if db is not None and not db.parent.is_dir():
+        raise click.BadParameter(f"the folder {db.parent} does not exist", param_hint="--db")
     with tempfile.TemporaryDirectory(prefix="openedx-events-demo-") as scratch:
         run_dir = Path(scratch)
         config = DemoConfig(
@@ -181,16 +188,22 @@ def demo(
             [consumer_file(run_dir, number) for number in range(1, consumers + 1)],
         )
         configure_sqlite_bus(config.db)
-        dead = Counter(letter.event_type for letter in dead_letters(config.topic))
+        try:
+            dead = Counter(letter.event_type for letter in dead_letters(config.topic))
+        except OpenEdxEventException as error:
+            console.print(f"[red]Could not read the dead letters: {error}[/red]")
+            dead = Counter()
         console.print(_table(stats, dead))
         console.print(_summary(stats, config, dead.total(), wall))
         _report_failures(console, outcome, config)
         lost = stats.lost_ids
-        if outcome.producer_returncode != 0:
-            raise SystemExit(EXIT_WORKER_FAILED)
-        if lost or len(stats.produced_ids) != count:
+        if lost:
             console.print(f"[red bold]{len(lost):,} event(s) were never delivered.[/red bold]")
             raise SystemExit(EXIT_LOST)
+        workers = (outcome.producer_returncode, *outcome.consumer_returncodes)
+        if any(workers) or len(stats.produced_ids) != count:
+            console.print("[red bold]A worker process failed.[/red bold]")
+            raise SystemExit(EXIT_WORKER_FAILED)
         console.print("[green bold]Every event was delivered.[/green bold]")
 
 
@@ -198,6 +211,10 @@ def _report_failures(console: Console, outcome: RunOutcome, config: DemoConfig) 
     if outcome.producer_returncode != 0:
         console.print(f"[red]The producer failed (exit {outcome.producer_returncode}):[/red]")
         console.print(tail_log(config.run_dir / "producer.log"), markup=False)
+    for number, returncode in enumerate(outcome.consumer_returncodes, start=1):
+        if returncode != 0:
+            console.print(f"[red]Consumer {number} failed (exit {returncode}):[/red]")
+            console.print(tail_log(config.run_dir / f"consumer-{number}.log"), markup=False)
     if outcome.timed_out:
         console.print(
             f"[yellow]No delivery for {config.timeout:g} s after producing ended; "
