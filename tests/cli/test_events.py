@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -15,27 +14,25 @@ from openedx_events._private.registry import default_registry
 from openedx_events.cli import main
 from openedx_events.tooling import OpenEdxPublicSignal
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
-
-def _reference_events() -> list[dict[str, Any]]:
-    path = REFERENCE / "events.json"
-    if not path.exists():
-        pytest.skip(f"the reference data is not available at {path}")
-    events: list[dict[str, Any]] = json.loads(path.read_text())
-    return [event for event in events if event["in_seed"]]
+@pytest.fixture
+def seed_events(reference_events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reference data of the 63 catalog events."""
+    return [event for event in reference_events if event["in_seed"]]
 
 
 def _invoke(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_list_json_has_every_catalog_event_with_its_signal_and_key() -> None:
+def test_list_json_has_every_catalog_event_with_its_signal_and_key(
+    seed_events: list[dict[str, Any]],
+) -> None:
     """``events list --json`` lists the 63 catalog events with the reference's names and keys."""
     result = _invoke("events", "list", "--json")
     assert result.exit_code == 0
     rows = {row["event_type"]: row for row in json.loads(result.output)}
-    expected = {event["wire_event_type"]: event for event in _reference_events()}
+    expected = {event["wire_event_type"]: event for event in seed_events}
     assert set(rows) == set(expected)
     for event_type, event in expected.items():
         assert rows[event_type]["signal_name"] == event["signal_name"]
@@ -82,9 +79,11 @@ def test_list_prints_a_table_naming_each_event() -> None:
     assert "org.openedx.learning.course.enrollment.created.v1" in result.output
 
 
-def test_show_json_gives_fields_the_reference_schema_and_a_sample() -> None:
+def test_show_json_gives_fields_the_reference_schema_and_a_sample(
+    seed_events: list[dict[str, Any]],
+) -> None:
     """``events show --json`` gives the fields, the reference's Avro schema and a sample."""
-    reference = {event["wire_event_type"]: event for event in _reference_events()}
+    reference = {event["wire_event_type"]: event for event in seed_events}
     event_type = "org.openedx.learning.course.enrollment.created.v1"
     result = _invoke("events", "show", event_type, "--json")
     assert result.exit_code == 0
@@ -129,9 +128,9 @@ def test_show_says_when_an_event_cannot_travel_on_the_bus(
     assert document["avro_schema"] is None
 
 
-def test_show_every_reference_schema_matches() -> None:
+def test_show_every_reference_schema_matches(seed_events: list[dict[str, Any]]) -> None:
     """For every event the reference can send, ``show --json`` gives the same Avro schema."""
-    for event in _reference_events():
+    for event in seed_events:
         if not event["bus_compatible"]:
             continue
         document = json.loads(_invoke("events", "show", event["wire_event_type"], "--json").output)
