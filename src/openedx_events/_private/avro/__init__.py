@@ -1,0 +1,1 @@
+"""The Avro wire format: schema generation, fast codecs, diagnostics and schema evolution."""

@@ -1,0 +1,94 @@
+"""Avro record dicts -> event data, through functions generated once per signal.
+
+fastavro hands over values of the schema's types, so the generated functions only rebuild
+custom types and data classes. Every decoded value is kept as it came, falsy ones included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from openedx_events._private.avro._codegen import FunctionBuilder, check_identifier
+from openedx_events._private.avro.model import (
+    ArrayNode,
+    CustomNode,
+    FieldNode,
+    MapNode,
+    Node,
+    PrimitiveNode,
+    RecordNode,
+)
+
+__all__ = ["compile_decoder"]
+
+
+def compile_decoder(fields: tuple[FieldNode, ...], label: str) -> Callable[[Any], dict[str, Any]]:
+    """A function mapping the Avro record of ``fields`` to a signal's keyword arguments."""
+    return _DecoderBuilder(label).build(fields)
+
+
+class _DecoderBuilder:
+    def __init__(self, label: str) -> None:
+        self._builder = FunctionBuilder(f"decoder {label}")
+        self._records: dict[type, str] = {}
+
+    def build(self, fields: tuple[FieldNode, ...]) -> Callable[[Any], dict[str, Any]]:
+        name = self._builder.new_name("decode_event")
+        lines = [f"def {name}(d):"]
+        lines += self._locals(fields)
+        items = ", ".join(
+            f"{field.name!r}: {self._field(field, f'a{i}')}" for i, field in enumerate(fields)
+        )
+        lines.append(f"    return {{{items}}}")
+        self._builder.add("\n".join(lines))
+        return self._builder.compile(name)
+
+    @staticmethod
+    def _locals(fields: tuple[FieldNode, ...]) -> list[str]:
+        return [f"    a{i} = d[{check_identifier(field.name)!r}]" for i, field in enumerate(fields)]
+
+    def _field(self, field: FieldNode, var: str) -> str:
+        expression = self._expr(field.node, var, 0)
+        if field.optional and expression != var:
+            return f"(None if {var} is None else {expression})"
+        return expression
+
+    def _expr(self, node: Node, var: str, depth: int) -> str:
+        if isinstance(node, PrimitiveNode):
+            return var
+        if isinstance(node, CustomNode):
+            return f"{self._builder.constant(node.entry.decode, 'dec')}({var})"
+        if isinstance(node, RecordNode):
+            return f"{self._record(node)}({var})"
+        item = f"v{depth}"
+        if isinstance(node, ArrayNode):
+            inner = self._expr(node.items, item, depth + 1)
+            return var if inner == item else f"[{inner} for {item} in {var}]"
+        if isinstance(node, MapNode):
+            inner = self._expr(node.values, item, depth + 1)
+            if inner == item:
+                return var
+            key = f"k{depth}"
+            return f"{{{key}: {inner} for {key}, {item} in {var}.items()}}"
+        raise TypeError(f"no decoder for {node!r}")  # pragma: no cover - the node union is closed
+
+    def _record(self, node: RecordNode) -> str:
+        name = self._records.get(node.cls)
+        if name is not None:
+            return name
+        name = self._builder.new_name(f"decode_{node.name}_")
+        self._records[node.cls] = name
+        cls = self._builder.constant(node.cls, "cls")
+        positional = [
+            self._field(field, f"a{i}") for i, field in enumerate(node.fields) if not field.kw_only
+        ]
+        keywords = [
+            f"{check_identifier(field.init_name)}={self._field(field, f'a{i}')}"
+            for i, field in enumerate(node.fields)
+            if field.kw_only
+        ]
+        lines = [f"def {name}(d):", *self._locals(node.fields)]
+        lines.append(f"    return {cls}({', '.join(positional + keywords)})")
+        self._builder.add("\n".join(lines))
+        return name

@@ -1,0 +1,154 @@
+"""Event metadata <-> Redis stream fields and Kafka CloudEvents headers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from openedx_events.data import EventsMetadata
+from openedx_events.event_bus.headers import metadata_from_headers, metadata_to_headers
+from openedx_events.exceptions import EventDeserializationError
+
+_VECTORS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "wire_vectors.json"
+
+
+def _vector_params() -> list[Any]:
+    if not _VECTORS.exists():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{_VECTORS} is absent"))]
+    vectors = json.loads(_VECTORS.read_text(encoding="utf-8"))
+    return [pytest.param(vector, id=vector["vector_id"]) for vector in vectors]
+
+
+METADATA = EventsMetadata(
+    event_type="org.openedx.learning.course.enrollment.created.v1",
+    id=UUID("a7a9c9df-1321-59cf-b048-af2feff81489"),
+    minorversion=2,
+    source="openedx/lms/web",
+    sourcehost="edx.devstack.lms",
+    time=datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC),
+    sourcelib=(11, 2, 0),
+)
+
+
+@pytest.mark.parametrize("style", ["redis", "kafka"])
+@pytest.mark.parametrize("vector", _vector_params())
+def test_headers_equal_the_vector_headers(vector: dict[str, Any], style: str) -> None:
+    """Names, values and order of the headers are the reference's, in both styles."""
+    metadata = EventsMetadata.from_json_data(vector["metadata"])
+    headers = metadata_to_headers(metadata, style=style)  # type: ignore[arg-type]  # parametrized
+    assert list(headers.items()) == list(vector["headers"][style].items())
+
+
+@pytest.mark.parametrize("style", ["redis", "kafka"])
+@pytest.mark.parametrize("vector", _vector_params())
+def test_vector_headers_decode_to_the_vector_metadata(vector: dict[str, Any], style: str) -> None:
+    """Headers as UTF-8 bytes (as the buses deliver them) give back the vector's metadata."""
+    raw = {name.encode(): value.encode() for name, value in vector["headers"][style].items()}
+    metadata = metadata_from_headers(raw, style=style)  # type: ignore[arg-type]  # parametrized
+    assert metadata == EventsMetadata.from_json_data(vector["metadata"])
+
+
+@pytest.mark.parametrize("style", ["redis", "kafka"])
+def test_metadata_round_trips_with_microseconds(style: str) -> None:
+    """Every metadata field, microseconds of the time included, survives the round trip."""
+    headers = metadata_to_headers(METADATA, style=style)  # type: ignore[arg-type]  # parametrized
+    assert metadata_from_headers(headers, style=style) == METADATA  # type: ignore[arg-type]
+
+
+def test_kafka_headers_declare_cloudevents_and_avro() -> None:
+    """Kafka headers carry the CloudEvents spec version and the Avro content type."""
+    headers = metadata_to_headers(METADATA, style="kafka")
+    assert headers["ce_specversion"] == "1.0"
+    assert headers["content-type"] == headers["ce_datacontenttype"] == "application/avro"
+    assert headers["ce_minorversion"] == "2"
+    assert headers["sourcelib"] == "11.2.0"
+
+
+def test_a_time_with_another_offset_is_read_as_utc() -> None:
+    """A header time at +02:00 is the same instant, stored as UTC."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    later = METADATA.time.astimezone(timezone(timedelta(hours=2)))
+    headers["time"] = later.isoformat()
+    metadata = metadata_from_headers(headers, style="redis")
+    assert metadata.time == METADATA.time
+    assert metadata.time.tzinfo is UTC
+
+
+REDIS_NAMES = ["type", "id", "source", "time", "minorversion", "sourcehost", "sourcelib"]
+KAFKA_NAMES = [
+    "ce_type",
+    "ce_id",
+    "ce_source",
+    "ce_time",
+    "ce_minorversion",
+    "sourcehost",
+    "sourcelib",
+]
+
+
+@pytest.mark.parametrize(
+    ("style", "name"),
+    [("redis", name) for name in REDIS_NAMES] + [("kafka", name) for name in KAFKA_NAMES],
+)
+def test_a_missing_header_is_named(style: str, name: str) -> None:
+    """Leaving out any metadata header raises a typed error naming that header."""
+    headers = metadata_to_headers(METADATA, style=style)  # type: ignore[arg-type]  # parametrized
+    del headers[name]
+    with pytest.raises(EventDeserializationError) as caught:
+        metadata_from_headers(headers, style=style)  # type: ignore[arg-type]  # parametrized
+    assert caught.value.field == name
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("id", "not-a-uuid"),
+        ("time", "yesterday"),
+        ("time", "2024-05-01T12:00:00"),
+        ("minorversion", "-1"),
+        ("minorversion", "one"),
+        ("sourcelib", "11.x"),
+        ("source", ""),
+    ],
+)
+def test_a_malformed_header_is_named(name: str, value: str) -> None:
+    """A value of the wrong form raises a typed error naming the header and the event."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    headers[name] = value
+    with pytest.raises(EventDeserializationError) as caught:
+        metadata_from_headers(headers, style="redis")
+    assert caught.value.field == name
+    assert caught.value.event_type == METADATA.event_type
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ce_specversion", "0.3"), ("content-type", "application/json"), ("ce_datacontenttype", "x")],
+)
+def test_a_wrong_fixed_kafka_header_is_refused(name: str, value: str) -> None:
+    """Kafka headers that announce another spec or content type are refused."""
+    headers = metadata_to_headers(METADATA, style="kafka")
+    headers[name] = value
+    with pytest.raises(EventDeserializationError) as caught:
+        metadata_from_headers(headers, style="kafka")
+    assert caught.value.field == name
+
+
+def test_header_bytes_that_are_not_utf8_are_refused() -> None:
+    """A header value that is not UTF-8 raises a typed error naming the header."""
+    headers: dict[str, str | bytes] = dict(metadata_to_headers(METADATA, style="redis"))
+    headers["source"] = b"\xff\xfe"
+    with pytest.raises(EventDeserializationError) as caught:
+        metadata_from_headers(headers, style="redis")
+    assert caught.value.field == "source"
+
+
+def test_an_unknown_style_is_a_programming_error() -> None:
+    """Only the redis and kafka styles exist."""
+    with pytest.raises(ValueError, match="redis"):
+        metadata_to_headers(METADATA, style="amqp")  # type: ignore[arg-type]  # on purpose
