@@ -76,7 +76,8 @@ def test_list_prints_a_table_naming_each_event() -> None:
     result = CliRunner().invoke(main, ["events", "list"], terminal_width=250)
     assert result.exit_code == 0
     assert "63 events" in result.output
-    assert "org.openedx.learning.course.enrollment.created.v1" in result.output
+    assert "learning.course.enrollment.created.v1" in result.output
+    assert "COURSE_ENROLLMENT_CREATED" in result.output
 
 
 def test_show_json_gives_fields_the_reference_schema_and_a_sample(
@@ -144,4 +145,5 @@ def test_show_unknown_type_exits_2_and_suggests_close_matches() -> None:
     )
     assert result.exit_code == 2
     assert "Did you mean" in result.output
-    assert "org.openedx.learning.course.enrollment.created.v1" in result.output
+    assert "learning.course.enrollment.created.v1" in result.output
+    assert "COURSE_ENROLLMENT_CREATED" in result.output

@@ -30,7 +30,7 @@ def events() -> None:
 @click.option("--bus-only", is_flag=True, help="Only the events that can travel on the bus.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_events(bus_only: bool, as_json: bool) -> None:
-    """List every event type of the catalog."""
+    """List every event type of the catalog (``events show`` gives the details of one)."""
     rows: list[dict[str, Any]] = []
     for signal in all_signals():
         schema = bus_schema(signal)
@@ -49,16 +49,14 @@ def list_events(bus_only: bool, as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} events")
-    table.add_column("event type", no_wrap=True)
-    table.add_column("signal")
-    table.add_column("data")
-    table.add_column("key field")
-    table.add_column("bus", justify="center")
+    table.add_column("event type (org.openedx.…)", overflow="fold")
+    table.add_column("signal", overflow="fold")
+    table.add_column("key field", overflow="fold")
+    table.add_column("bus", justify="center", no_wrap=True)
     for row in rows:
         table.add_row(
-            row["event_type"],
+            row["event_type"].removeprefix("org.openedx."),
             row["signal_name"] or "",
-            ", ".join(f"{name}: {cls}" for name, cls in row["data"].items()),
             row["event_key_field"] or "",
             "yes" if row["bus_compatible"] else "[red]no[/red]",
         )
