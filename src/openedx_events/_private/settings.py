@@ -98,26 +98,26 @@ def derived_setting(compute: Callable[[], T], env_names: tuple[str, ...]) -> Cal
     first_key = _encodekey(env_names[0])
     second_key = _encodekey(env_names[-1])
     environ_get = _environ_data.get
-    # The state the value was computed in: a generation, then the raw environment values
-    # (compared by identity: assigning a variable stores a new object).
-    stale: list[Any] = [None, None, None]
-    value: Any = None
+    # The value and the state it was computed in (a generation, then the raw environment
+    # values, compared by identity: assigning a variable stores a new object), replaced
+    # together in one assignment so concurrent callers never pair a value with another state.
+    cache: tuple[Any, Any, Any, Any] = (None, None, None, None)
 
     def current() -> T:
-        nonlocal value
+        nonlocal cache
         if not _django_watched and "django.conf" in _modules:
             _check_django()
-        if (
-            stale[0] == _generation
-            and (_django_watched
-                 or (environ_get(first_key) is stale[1] and environ_get(second_key) is stale[2]))
-        ):  # fmt: skip
+        generation, first, second, value = cache
+        if generation == _generation and (
+            _django_watched
+            or (environ_get(first_key) is first and environ_get(second_key) is second)
+        ):
             return value  # type: ignore[no-any-return]  # computed by compute()
-        state = [_generation, environ_get(first_key), environ_get(second_key)]
-        # Compute before recording the state, so a failing compute is retried next time.
+        state = (_generation, environ_get(first_key), environ_get(second_key))
+        # Compute after reading the state, so a change during compute is seen next time.
         value = compute()
-        stale[:] = state
-        return value  # type: ignore[no-any-return]  # computed by compute()
+        cache = (*state, value)
+        return value
 
     current.__doc__ = compute.__doc__
     return current
