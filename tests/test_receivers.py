@@ -173,3 +173,19 @@ def test_snapshot_and_restore_bring_back_the_connections() -> None:
     assert receivers.live() == (first,)
     receivers.clear()
     assert receivers.live() == ()
+
+
+def test_restore_does_not_bring_back_a_receiver_that_died() -> None:
+    """A weakly held receiver collected after the snapshot is not restored."""
+    receivers = ReceiverList()
+
+    def doomed(**kwargs: Any) -> None:
+        return None
+
+    receivers.connect(doomed)
+    saved = receivers.snapshot()
+    del doomed
+    gc.collect()
+    receivers.restore(saved)
+    assert receivers.snapshot() == []
+    assert receivers.refs() == ()

@@ -110,7 +110,8 @@ class ReceiverList:
     def restore(self, entries: list[tuple[_Key, Any, bool]]) -> None:
         """Put back the connections a :meth:`snapshot` returned."""
         with self._lock:
-            self._entries = list(entries)
+            # A weakly held receiver that died since the snapshot stays gone.
+            self._entries = [entry for entry in entries if not entry[2] or entry[1]() is not None]
             self._refs = None
 
     def refs(self) -> tuple[ReceiverRef, ...]:
