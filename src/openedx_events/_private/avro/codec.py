@@ -30,7 +30,7 @@ from openedx_events.exceptions import EventDeserializationError, EventSerializat
 if TYPE_CHECKING:
     from openedx_events._private.signal import OpenEdxPublicSignal
 
-__all__ = ["SignalCodec", "codec_for"]
+__all__ = ["SignalCodec", "cached_codecs", "codec_for"]
 
 _BytesIO = io.BytesIO
 _write = fastavro.schemaless_writer
@@ -59,7 +59,10 @@ class SignalCodec:
             _write(out, self.parsed_schema, self.to_record(event_data))
             return out.getvalue()
         except Exception as error:
-            raise self._encode_error(event_data, error) from error
+            raise self.encode_error(event_data, error) from error
+
+    # encode() and decode() are inlined in the public serialize/deserialize functions, the
+    # hot path; keep the three in step.
 
     def decode(self, data: bytes) -> dict[str, Any]:
         """The signal's keyword arguments, decoded from schemaless Avro ``data``."""
@@ -70,9 +73,10 @@ class SignalCodec:
                 raise ValueError("trailing bytes")
             return self.from_record(record)
         except Exception as error:
-            raise self._decode_error(data, error) from error
+            raise self.decode_error(data, error) from error
 
-    def _encode_error(self, event_data: Any, error: Exception) -> EventSerializationError:
+    def encode_error(self, event_data: Any, error: Exception) -> EventSerializationError:
+        """The typed error for a failed encode, naming the field at fault when possible."""
         try:
             checked_encode(self.fields, event_data)
         except FieldProblem as problem:
@@ -81,7 +85,8 @@ class SignalCodec:
             return EventSerializationError(self.event_type, f"cannot encode: {other!r}")
         return EventSerializationError(self.event_type, f"cannot encode: {error!r}")
 
-    def _decode_error(self, data: Any, error: Exception) -> EventDeserializationError:
+    def decode_error(self, data: Any, error: Exception) -> EventDeserializationError:
+        """The typed error for a failed decode, naming the field at fault when possible."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             return EventDeserializationError(
                 self.event_type, f"expected bytes, got {type(data).__name__}"
@@ -96,6 +101,7 @@ class SignalCodec:
 
 
 _codecs: dict[OpenEdxPublicSignal, SignalCodec] = {}
+cached_codecs = _codecs  # read-only view for the hot paths, which look up before building
 _lock = threading.Lock()
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from openedx_events._private.avro.codec import codec_for
+import fastavro
+
+from openedx_events._private.avro.codec import cached_codecs, codec_for
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.exceptions import EventDeserializationError
 
@@ -47,7 +50,19 @@ def deserialize_bytes_to_event_data(data: bytes, signal: OpenEdxPublicSignal) ->
     Raises:
         EventDeserializationError: the bytes are not an event of this signal; names the field.
     """
-    return codec_for(signal).decode(data)
+    codec = cached_codecs.get(signal) or codec_for(signal)
+    try:
+        stream = _BytesIO(data)
+        record = _read(stream, codec.parsed_schema, None)
+        if stream.tell() != len(data):
+            raise ValueError("trailing bytes")
+        return codec.from_record(record)
+    except Exception as error:
+        raise codec.decode_error(data, error) from error
+
+
+_BytesIO = io.BytesIO
+_read = fastavro.schemaless_reader
 
 
 def deserialize_bytes_for_event_type(data: bytes, event_type: str) -> dict[str, Any]:

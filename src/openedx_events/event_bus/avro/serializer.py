@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from openedx_events._private.avro.codec import codec_for
+import fastavro
+
+from openedx_events._private.avro.codec import cached_codecs, codec_for
 from openedx_events._private.avro.event_key import event_key_schema
 
 if TYPE_CHECKING:
@@ -54,4 +57,14 @@ def serialize_event_data_to_bytes(
     Raises:
         EventSerializationError: the data does not fit the schema; names the field.
     """
-    return codec_for(signal).encode(event_data)
+    codec = cached_codecs.get(signal) or codec_for(signal)
+    try:
+        out = _BytesIO()
+        _write(out, codec.parsed_schema, codec.to_record(event_data))
+        return out.getvalue()
+    except Exception as error:
+        raise codec.encode_error(event_data, error) from error
+
+
+_BytesIO = io.BytesIO
+_write = fastavro.schemaless_writer
