@@ -1,0 +1,1 @@
+"""Internals of the event bus: records, the backend contract, the producer and consumer runtime."""

@@ -1,0 +1,363 @@
+"""Consumers: the abstract interface, and the runtime shared by every backend.
+
+The runtime claims a batch of records for its group, decodes each into an event, delivers it
+to the signal's receivers (retrying failures with backoff), dead-letters what cannot be
+handled, and commits a position only once everything before it was delivered or
+dead-lettered: at least once, never lost.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
+
+import attrs
+
+from openedx_events._private.settings import get_setting
+from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.deadletter import Reason, dead_letter_message
+from openedx_events.event_bus._private.delivery import deliver
+from openedx_events.event_bus._private.dotted import load_dotted
+from openedx_events.event_bus._private.errors import (
+    ConsumerConfigurationError,
+    ConsumerStoppedError,
+    EventBusStorageError,
+)
+from openedx_events.event_bus._private.records import Record
+from openedx_events.event_bus._private.retry import RetryPolicy
+from openedx_events.event_bus._private.shutdown import stop_on_signals
+from openedx_events.event_bus._private.topics import dead_letter_topic, full_topic
+from openedx_events.event_bus._private.wire import DecodedEvent, decode_record
+from openedx_events.exceptions import UnknownEventTypeError
+
+__all__ = ["BusConsumer", "ConsumerStats", "EventBusConsumer"]
+
+log = logging.getLogger("openedx_events.event_bus.consumer")
+
+
+class EventBusConsumer(abc.ABC):
+    """Reads events from the event bus and sends them to the signals' receivers."""
+
+    @abc.abstractmethod
+    def consume_indefinitely(self) -> None:
+        """Deliver events until stopped (SIGTERM or SIGINT stop it cleanly)."""
+
+
+@attrs.define
+class ConsumerStats:
+    """What a consumer did so far."""
+
+    delivered: int = 0
+    retries: int = 0
+    dead_lettered: int = 0
+    skipped: int = 0
+    storage_errors: int = 0
+
+
+def _default_consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class BusConsumer(EventBusConsumer):
+    """Consumes one topic for one group of a :class:`Backend`.
+
+    Args:
+        backend: where the topic lives.
+        topic: the topic, before ``EVENT_BUS_TOPIC_PREFIX`` is applied.
+        group_id: the consumer group; its consumers share the topic's events.
+        consumer_name: this consumer within the group. A consumer restarted under the same
+            name resumes its unfinished batch at once; others wait for the claim timeout.
+        retry: how failing receivers are retried before the event is dead-lettered.
+        max_consecutive_errors: stop with :class:`ConsumerStoppedError` after this many
+            events in a row were dead-lettered (or storage calls failed); ``None``: never.
+        pre_event_hook: called before each attempt at an event (Django closes stale
+            database connections there); defaults to ``EVENT_BUS_CONSUMER_PRE_EVENT_HOOK``.
+        idempotent: skip events whose id the group already processed.
+        offset_time: first deliver again every event appended since this time.
+        position: first deliver again every event from this position.
+        batch_size: how many records are claimed at a time.
+        poll_interval: the longest wait between two looks at an idle topic, in seconds.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        topic: str,
+        group_id: str,
+        consumer_name: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_consecutive_errors: int | None = None,
+        pre_event_hook: Callable[[], object] | None = None,
+        idempotent: bool = False,
+        offset_time: datetime | None = None,
+        position: int | None = None,
+        batch_size: int = 100,
+        poll_interval: float = 0.1,
+    ) -> None:
+        if not group_id:
+            raise ValueError("a consumer needs a group_id")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.backend = backend
+        self.topic = topic
+        self.stored_topic = full_topic(topic)
+        self.group_id = group_id
+        self.consumer_name = consumer_name or _default_consumer_name()
+        self.retry = retry if retry is not None else _retry_from_settings()
+        self.max_consecutive_errors = (
+            max_consecutive_errors
+            if max_consecutive_errors is not None
+            else _int_setting("EVENT_BUS_CONSUMER_CONSECUTIVE_ERRORS_LIMIT")
+        )
+        self.pre_event_hook = pre_event_hook
+        self.idempotent = idempotent
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.stats = ConsumerStats()
+        self._start = (position, offset_time)
+        self._stop = threading.Event()
+        self._consecutive_errors = 0
+        self._gave_up: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<BusConsumer {self.consumer_name} of group {self.group_id!r} "
+            f"on {self.stored_topic!r} ({self.backend.name})>"
+        )
+
+    # --- running --------------------------------------------------------------------------
+
+    def consume_indefinitely(self) -> None:
+        """Deliver events until SIGTERM/SIGINT or :meth:`stop`; then commit and return.
+
+        Raises:
+            ConsumerStoppedError: ``max_consecutive_errors`` events failed in a row.
+        """
+        with stop_on_signals(self._stop):
+            self.run()
+
+    def stop(self) -> None:
+        """Ask the consumer to finish its current event, commit and return (thread-safe)."""
+        self._stop.set()
+
+    def run(self, *, max_events: int | None = None, until_idle: bool = False) -> ConsumerStats:
+        """Deliver events; return once stopped, after ``max_events``, or when idle if asked.
+
+        ``until_idle`` returns as soon as the group has nothing left to claim.
+        """
+        self._seek_once()
+        hook = self.pre_event_hook or _hook_from_settings()
+        handled = 0
+        idle_wait = 0.002
+        log.info("%r started", self)
+        try:
+            while not self._stop.is_set():
+                if max_events is not None and handled >= max_events:
+                    break
+                limit = self.batch_size
+                if max_events is not None:
+                    limit = min(limit, max_events - handled)
+                records = self._storage(functools.partial(self._claim, limit))
+                if records is None:
+                    continue
+                if not records:
+                    if until_idle:
+                        break
+                    self._stop.wait(idle_wait)
+                    idle_wait = min(self.poll_interval, idle_wait * 2)
+                    continue
+                idle_wait = 0.002
+                handled += self._handle_batch(records, hook)
+        finally:
+            self._storage(
+                lambda: self.backend.release(self.stored_topic, self.group_id, self.consumer_name),
+                count=False,
+            )
+            log.info("%r stopped: %s", self, self.stats)
+        if self._gave_up is not None:
+            raise ConsumerStoppedError(self._gave_up)
+        return self.stats
+
+    def _claim(self, limit: int) -> list[Record]:
+        return self.backend.claim(self.stored_topic, self.group_id, self.consumer_name, limit=limit)
+
+    def _seek_once(self) -> None:
+        position, offset_time = self._start
+        self._start = (None, None)
+        if offset_time is not None:
+            position = self.backend.position_at(self.stored_topic, offset_time)
+        if position is not None:
+            log.info("%r replays from position %d", self, position)
+            self.backend.seek(self.stored_topic, self.group_id, position)
+
+    def _handle_batch(self, records: list[Record], hook: Callable[[], object] | None) -> int:
+        seen: set[str] = set()
+        if self.idempotent:
+            ids = [r.headers.get("id", "") for r in records]
+            seen = self.backend.processed(self.stored_topic, self.group_id, filter(None, ids))
+        done: Record | None = None
+        processed: list[str] = []
+        handled = 0
+        for record in records:
+            if self._stop.is_set():
+                break
+            if not self._handle(record, hook, seen, processed):
+                break  # interrupted by a stop: this record stays unhandled
+            done = record
+            handled += 1
+        if done is not None:
+            self._commit(done, processed)
+        return handled
+
+    def _commit(self, done: Record, processed: list[str]) -> None:
+        kept = self._storage(
+            lambda: self.backend.commit(
+                self.stored_topic,
+                self.group_id,
+                self.consumer_name,
+                done.position,
+                processed_ids=processed,
+            )
+        )
+        if kept is False:
+            log.warning(
+                "%r lost its claim before position %d: another consumer delivers the rest",
+                self,
+                done.position,
+            )
+
+    def _handle(
+        self,
+        record: Record,
+        hook: Callable[[], object] | None,
+        seen: set[str],
+        processed: list[str],
+    ) -> bool:
+        """Deliver or dead-letter one record; ``False`` when a stop interrupted it."""
+        event_id = record.headers.get("id", "")
+        if event_id and event_id in seen:
+            self.stats.skipped += 1
+            return True
+        try:
+            event = decode_record(record)
+        except UnknownEventTypeError as error:
+            return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1)
+        except Exception as error:  # any decoding failure dead-letters this record only
+            log.exception("Record %d of %r does not decode", record.position, record.topic)
+            return self._dead_letter(
+                record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1
+            )
+        delivery = deliver(
+            event,
+            self.retry,
+            self._stop,
+            before_attempt=(lambda: _run_hook(hook)) if hook is not None else None,
+            between_attempts=self._heartbeat,
+        )
+        self.stats.retries += delivery.attempts - 1
+        if delivery.interrupted:
+            return False
+        if not delivery.ok:
+            return self._dead_letter(
+                record, Reason.RECEIVER_FAILED, "\n".join(delivery.errors), delivery.attempts
+            )
+        self._delivered(event, processed)
+        return True
+
+    def _delivered(self, event: DecodedEvent, processed: list[str]) -> None:
+        self.stats.delivered += 1
+        self._consecutive_errors = 0
+        if self.idempotent:
+            processed.append(str(event.metadata.id))
+
+    def _dead_letter(self, record: Record, reason: str, error: str, attempts: int) -> bool:
+        message = dead_letter_message(
+            record,
+            group=self.group_id,
+            consumer=self.consumer_name,
+            reason=reason,
+            error=error,
+            attempts=attempts,
+        )
+        dlq = dead_letter_topic(self.stored_topic)
+        while self._storage(lambda: self.backend.append(dlq, [message])) is None:
+            if self._stop.is_set():
+                return False  # not kept anywhere yet: leave it uncommitted
+        log.error(
+            "Dead-lettered record %d of %r to %r after %d attempt(s) (%s): %s",
+            record.position,
+            record.topic,
+            dlq,
+            attempts,
+            reason,
+            error,
+        )
+        self.stats.dead_lettered += 1
+        self._failed(error)
+        return True
+
+    def _failed(self, error: str) -> None:
+        # Giving up stops the loop like a signal would, so what was handled is committed first.
+        self._consecutive_errors += 1
+        limit = self.max_consecutive_errors
+        if limit is not None and self._consecutive_errors >= limit and self._gave_up is None:
+            self._gave_up = (
+                f"{self!r} stopped after {self._consecutive_errors} consecutive errors; "
+                f"the last one: {error}"
+            )
+            self._stop.set()
+
+    def _heartbeat(self) -> None:
+        self._storage(
+            lambda: self.backend.heartbeat(self.stored_topic, self.group_id, self.consumer_name),
+            count=False,
+        )
+
+    def _storage(self, call: Callable[[], Any], *, count: bool = True) -> Any:
+        """Run a backend call; on a storage error log it, back off and return ``None``."""
+        try:
+            return call()
+        except EventBusStorageError as error:
+            self.stats.storage_errors += 1
+            log.error("%r: %s", self, error)
+            if count:
+                self._failed(str(error))
+            self._stop.wait(min(self.poll_interval * 10, 1.0))
+            return None
+
+
+def _run_hook(hook: Callable[[], object]) -> None:
+    hook()
+
+
+def _int_setting(name: str) -> int | None:
+    value = get_setting(name)
+    return None if value in (None, "") else int(value)
+
+
+def _retry_from_settings() -> RetryPolicy:
+    attempts = _int_setting("EVENT_BUS_CONSUMER_MAX_ATTEMPTS")
+    delay = get_setting("EVENT_BUS_CONSUMER_RETRY_DELAY")
+    return RetryPolicy(
+        max_attempts=attempts if attempts is not None else 3,
+        initial_delay=float(delay) if delay not in (None, "") else 0.5,
+    )
+
+
+def _hook_from_settings() -> Callable[[], object] | None:
+    path = get_setting("EVENT_BUS_CONSUMER_PRE_EVENT_HOOK")
+    if not path:
+        return None
+    setting = "EVENT_BUS_CONSUMER_PRE_EVENT_HOOK"
+    hook = load_dotted(path, setting, ConsumerConfigurationError)
+    if not callable(hook):
+        raise ConsumerConfigurationError(f"{setting}={path!r} is not callable")
+    return cast(Callable[[], object], hook)

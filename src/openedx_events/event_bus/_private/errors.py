@@ -1,0 +1,19 @@
+"""Errors of the event bus that are not about one event's data."""
+
+from __future__ import annotations
+
+from openedx_events.exceptions import OpenEdxEventException
+
+__all__ = ["ConsumerConfigurationError", "ConsumerStoppedError", "EventBusStorageError"]
+
+
+class ConsumerConfigurationError(OpenEdxEventException):
+    """The consumer settings (``EVENT_BUS_CONSUMER``, its arguments) are invalid."""
+
+
+class ConsumerStoppedError(OpenEdxEventException):
+    """The consumer gave up: too many consecutive events failed."""
+
+
+class EventBusStorageError(OpenEdxEventException):
+    """The bus storage could not be read or written (locked, read-only, missing, corrupt)."""

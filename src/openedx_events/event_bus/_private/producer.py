@@ -1,0 +1,83 @@
+"""Producers: the abstract interface every bus implements, and the one over a :class:`Backend`."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.topics import full_topic
+from openedx_events.event_bus._private.wire import encode_event
+
+__all__ = ["BusProducer", "EventBusProducer"]
+
+
+class EventBusProducer(abc.ABC):
+    """Sends events to the event bus."""
+
+    @abc.abstractmethod
+    def send(
+        self,
+        *,
+        signal: OpenEdxPublicSignal,
+        topic: str,
+        event_key_field: str | None,
+        event_data: Mapping[str, Any],
+        event_metadata: EventsMetadata,
+    ) -> None:
+        """Publish one event to ``topic`` (before the topic prefix is applied).
+
+        Raises instead of dropping the event when it cannot be published.
+        """
+
+    def prepare_for_shutdown(self) -> None:  # noqa: B027  (buses without buffers need nothing)
+        """Deliver anything still buffered; called before the process exits."""
+
+
+class BusProducer(EventBusProducer):
+    """A producer that writes to a :class:`Backend`; every send is durable when it returns."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def send(
+        self,
+        *,
+        signal: OpenEdxPublicSignal,
+        topic: str,
+        event_key_field: str | None,
+        event_data: Mapping[str, Any],
+        event_metadata: EventsMetadata,
+    ) -> None:
+        """Publish one event.
+
+        Raises:
+            EventSerializationError: the data does not fit the event's schema.
+            ProducerConfigurationError: ``event_key_field`` does not lead to a value.
+            EventBusStorageError: the backend could not store the event.
+        """
+        message = encode_event(signal, event_data, event_metadata, event_key_field)
+        self.backend.append(full_topic(topic), [message])
+
+    def send_batch(
+        self,
+        *,
+        signal: OpenEdxPublicSignal,
+        topic: str,
+        event_key_field: str | None,
+        events: Iterable[tuple[Mapping[str, Any], EventsMetadata]],
+    ) -> list[int]:
+        """Publish many events of one signal in one write; return their positions.
+
+        Either every event is stored or, when one fails to encode or the write fails, none.
+        """
+        messages = [
+            encode_event(signal, data, metadata, event_key_field) for data, metadata in events
+        ]
+        return self.backend.append(full_topic(topic), messages)
+
+    def __repr__(self) -> str:
+        return f"<BusProducer on {self.backend.name}>"

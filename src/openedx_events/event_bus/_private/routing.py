@@ -1,0 +1,217 @@
+"""Publishing signals to the bus as ``EVENT_BUS_PRODUCER_CONFIG`` routes them.
+
+The setting maps an event type to its topics, each with the dotted path of the message key and
+a switch::
+
+    EVENT_BUS_PRODUCER_CONFIG = {
+        "org.openedx.learning.course.enrollment.created.v1": {
+            "learning-course-enrollment": {
+                "event_key_field": "enrollment.course.course_key",
+                "enabled": True,
+            },
+        },
+    }
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from openedx_events._private.fields import data_fields, is_data_class
+from openedx_events._private.settings import get_setting
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.records import check_topic
+from openedx_events.exceptions import ProducerConfigurationError, UnknownEventTypeError
+
+__all__ = [
+    "Route",
+    "connect_producer_receivers",
+    "disconnect_producer_receivers",
+    "merge_producer_configs",
+    "validate_producer_config",
+]
+
+log = logging.getLogger("openedx_events.event_bus.producer")
+
+Route = tuple[str, str | None]  # (topic, event_key_field)
+_TOPIC_KEYS = frozenset({"event_key_field", "enabled"})
+
+
+def merge_producer_configs(
+    original: Mapping[str, Any], overrides: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``original`` with ``overrides`` laid over it, topic by topic and key by key.
+
+    Neither argument is changed. A service's settings use it to adjust the defaults::
+
+        EVENT_BUS_PRODUCER_CONFIG = merge_producer_configs(DEFAULTS, {
+            "org.openedx.learning.course.enrollment.created.v1": {
+                "learning-course-enrollment": {"enabled": False},
+            },
+        })
+    """
+    merged: dict[str, Any] = copy.deepcopy(dict(original))
+    for event_type, topics in overrides.items():
+        target = merged.setdefault(event_type, {})
+        if not isinstance(topics, Mapping) or not isinstance(target, dict):
+            merged[event_type] = copy.deepcopy(topics)
+            continue
+        for topic, settings in topics.items():
+            current = target.get(topic)
+            if isinstance(current, dict) and isinstance(settings, Mapping):
+                current.update(copy.deepcopy(dict(settings)))
+            else:
+                target[topic] = copy.deepcopy(settings)
+    return merged
+
+
+def _check_key_field(signal: OpenEdxPublicSignal, path: str) -> None:
+    head, *rest = path.split(".")
+    if head not in signal.init_data:
+        raise ProducerConfigurationError(
+            signal.event_type,
+            f"event_key_field '{path}': the event carries no '{head}' "
+            f"(it carries {', '.join(signal.init_data)})",
+        )
+    annotation: Any = signal.init_data[head]
+    for part in rest:
+        if not is_data_class(annotation):
+            raise ProducerConfigurationError(
+                signal.event_type, f"event_key_field '{path}': '{part}' is not inside a record"
+            )
+        fields = {field.name: field.type for field in data_fields(annotation)}
+        if part not in fields:
+            raise ProducerConfigurationError(
+                signal.event_type,
+                f"event_key_field '{path}': {annotation.__name__} has no field '{part}'",
+            )
+        annotation = fields[part]
+
+
+def validate_producer_config(
+    config: object,
+) -> dict[OpenEdxPublicSignal, list[Route]]:
+    """Check ``EVENT_BUS_PRODUCER_CONFIG``-shaped data; return each signal's enabled routes.
+
+    Raises:
+        ProducerConfigurationError: the message names the event type and the key at fault.
+    """
+    if not isinstance(config, Mapping):
+        raise ProducerConfigurationError(
+            "", f"EVENT_BUS_PRODUCER_CONFIG must be a dict, got {type(config).__name__}"
+        )
+    routes: dict[OpenEdxPublicSignal, list[Route]] = {}
+    for event_type, topics in config.items():
+        try:
+            signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
+        except UnknownEventTypeError as error:
+            raise ProducerConfigurationError(event_type, str(error)) from error
+        if not isinstance(topics, Mapping):
+            raise ProducerConfigurationError(
+                event_type, f"must map topics to their settings, got {topics!r}"
+            )
+        for topic, settings in topics.items():
+            try:
+                check_topic(topic)
+            except ValueError as error:
+                raise ProducerConfigurationError(event_type, str(error)) from error
+            where = f"topic '{topic}'"
+            if not isinstance(settings, Mapping):
+                raise ProducerConfigurationError(
+                    event_type, f"{where}: settings must be a dict, got {settings!r}"
+                )
+            missing = sorted(_TOPIC_KEYS - set(settings))
+            unknown = sorted(set(settings) - _TOPIC_KEYS)
+            if missing or unknown:
+                problem = (
+                    f"missing key '{missing[0]}'" if missing else f"unknown key '{unknown[0]}'"
+                )
+                raise ProducerConfigurationError(
+                    event_type, f"{where}: {problem} (expected 'event_key_field' and 'enabled')"
+                )
+            enabled, key_field = settings["enabled"], settings["event_key_field"]
+            if not isinstance(enabled, bool):
+                raise ProducerConfigurationError(
+                    event_type, f"{where}: 'enabled' must be True or False, got {enabled!r}"
+                )
+            if key_field is not None and not isinstance(key_field, str):
+                raise ProducerConfigurationError(
+                    event_type, f"{where}: 'event_key_field' must be a string, got {key_field!r}"
+                )
+            if key_field:
+                _check_key_field(signal, key_field)
+            if enabled:
+                routes.setdefault(signal, []).append((topic, key_field or None))
+    return routes
+
+
+class _Publisher:
+    """The receiver that publishes one signal's events to its enabled topics."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
+
+    def __call__(
+        self,
+        signal: OpenEdxPublicSignal,
+        metadata: Any,
+        from_event_bus: bool = False,
+        sender: object = None,
+        **event_data: Any,
+    ) -> None:
+        if from_event_bus:  # it came from the bus: publishing it again would loop
+            return
+        producer = get_producer()
+        for topic, key_field in self.routes:
+            producer.send(
+                signal=signal,
+                topic=topic,
+                event_key_field=key_field,
+                event_data=event_data,
+                event_metadata=metadata,
+            )
+
+    def __repr__(self) -> str:
+        return f"<event bus publisher to {', '.join(topic for topic, _ in self.routes)}>"
+
+
+_UID = "openedx_events.event_bus.publisher"
+_connected: dict[str, OpenEdxPublicSignal] = {}
+_lock = threading.Lock()
+
+
+def connect_producer_receivers() -> dict[str, list[Route]]:
+    """Validate ``EVENT_BUS_PRODUCER_CONFIG`` and publish its signals to their topics.
+
+    Call it once at start-up (the Django app does, in ``ready()``); calling it again applies
+    the current settings. Returns the enabled routes by event type.
+
+    Raises:
+        ProducerConfigurationError: the configuration is invalid; nothing is connected.
+    """
+    routes = validate_producer_config(get_setting("EVENT_BUS_PRODUCER_CONFIG", {}) or {})
+    with _lock:
+        _disconnect_all()
+        for signal, signal_routes in routes.items():
+            signal.connect(_Publisher(signal_routes), weak=False, dispatch_uid=_UID)
+            _connected[signal.event_type] = signal
+    for signal, signal_routes in routes.items():
+        log.info("%s is published to %s", signal.event_type, [t for t, _ in signal_routes])
+    return {signal.event_type: signal_routes for signal, signal_routes in routes.items()}
+
+
+def disconnect_producer_receivers() -> None:
+    """Stop publishing signals to the bus."""
+    with _lock:
+        _disconnect_all()
+
+
+def _disconnect_all() -> None:
+    for signal in _connected.values():
+        signal.disconnect(dispatch_uid=_UID)
+    _connected.clear()

@@ -1,0 +1,122 @@
+"""The mapping between an event and a bus :class:`Message`, apart from any storage.
+
+A message carries the metadata as Redis-style headers (``type``, ``id``, ``source``, ...), the
+event data as schemaless Avro bytes, and the value at the event's key field as its key. Every
+backend stores exactly these three parts, so an event reads the same from any of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import attrs
+
+from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.records import Message, Record
+from openedx_events.exceptions import EventDeserializationError, ProducerConfigurationError
+
+__all__ = ["DecodedEvent", "decode_record", "encode_event", "key_value"]
+
+HEADER_STYLE = "redis"
+
+
+def _wire(module: str, name: str) -> Callable[..., Any]:
+    # Resolved on first use: the codec modules import the whole schema machinery.
+    return cast(Callable[..., Any], getattr(importlib.import_module(module), name))
+
+
+def _serialize(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> bytes:
+    encode = _wire("openedx_events.event_bus.avro.serializer", "serialize_event_data_to_bytes")
+    return cast(bytes, encode(dict(event_data), signal))
+
+
+def _deserialize(payload: bytes, signal: OpenEdxPublicSignal) -> dict[str, Any]:
+    decode = _wire("openedx_events.event_bus.avro.deserializer", "deserialize_bytes_to_event_data")
+    return cast(dict[str, Any], decode(payload, signal))
+
+
+def _to_headers(metadata: EventsMetadata) -> dict[str, str]:
+    convert = _wire("openedx_events.event_bus.headers", "metadata_to_headers")
+    return cast(dict[str, str], convert(metadata, style=HEADER_STYLE))
+
+
+def _from_headers(headers: Mapping[str, str]) -> EventsMetadata:
+    convert = _wire("openedx_events.event_bus.headers", "metadata_from_headers")
+    return cast(EventsMetadata, convert(dict(headers), style=HEADER_STYLE))
+
+
+def key_value(event_data: Mapping[str, Any], event_key_field: str | None, event_type: str) -> Any:
+    """The value at the dotted path ``event_key_field`` of the data (``None`` without a path).
+
+    Raises:
+        ProducerConfigurationError: the path does not lead to a value in this data.
+    """
+    if not event_key_field:
+        return None
+    head, *rest = event_key_field.split(".")
+    if head not in event_data:
+        raise ProducerConfigurationError(
+            event_type, f"event_key_field '{event_key_field}': the event has no '{head}'"
+        )
+    value = event_data[head]
+    for part in rest:
+        if value is None:
+            return None
+        if not hasattr(value, part):
+            raise ProducerConfigurationError(
+                event_type,
+                f"event_key_field '{event_key_field}': {type(value).__name__} has no '{part}'",
+            )
+        value = getattr(value, part)
+    return value
+
+
+def encode_event(
+    signal: OpenEdxPublicSignal,
+    event_data: Mapping[str, Any],
+    metadata: EventsMetadata,
+    event_key_field: str | None = None,
+) -> Message:
+    """The message that carries one event.
+
+    Raises:
+        EventSerializationError: the data does not fit the event's schema.
+        ProducerConfigurationError: ``event_key_field`` does not lead to a value.
+    """
+    key = key_value(event_data, event_key_field, signal.event_type)
+    return Message(
+        headers=_to_headers(metadata),
+        payload=_serialize(event_data, signal),
+        key=None if key is None else str(key),
+    )
+
+
+@attrs.frozen
+class DecodedEvent:
+    """An event read back from a record: its signal, metadata and typed data."""
+
+    signal: OpenEdxPublicSignal
+    metadata: EventsMetadata
+    data: dict[str, Any]
+
+
+def decode_record(record: Record) -> DecodedEvent:
+    """The event a record holds.
+
+    Raises:
+        EventDeserializationError: the record is damaged, or its headers or payload do not
+            decode.
+        UnknownEventTypeError: no signal is known for the record's event type.
+    """
+    event_type = record.headers.get("type", "")
+    if record.defect is not None:
+        raise EventDeserializationError(event_type, f"damaged record: {record.defect}")
+    if not event_type:
+        raise EventDeserializationError("", "the record has no 'type' header")
+    signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
+    metadata = _from_headers(record.headers)
+    data = _deserialize(record.payload, signal)
+    return DecodedEvent(signal=signal, metadata=metadata, data=data)

@@ -1,0 +1,94 @@
+"""Connections to the bus file: one per thread and process, with clear errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from openedx_events.event_bus._private.errors import EventBusStorageError
+from openedx_events.event_bus.sqlite._schema import create_schema
+
+__all__ = ["ConnectionPool", "storage_errors"]
+
+
+@contextlib.contextmanager
+def storage_errors(path: Path, busy_timeout: float) -> Iterator[None]:
+    """Turn SQLite's errors into :class:`EventBusStorageError` naming the file and the cause."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            message = (
+                f"the event bus file {path} is locked by another connection; "
+                f"gave up after {busy_timeout:g}s ({text})"
+            )
+        elif "readonly" in text or "read-only" in text:
+            message = f"cannot write to the event bus file {path}: it is read-only ({text})"
+        elif "unable to open" in text:
+            message = f"cannot open the event bus file {path} ({text})"
+        else:
+            message = f"the event bus file {path} failed: {text}"
+        raise EventBusStorageError(message) from error
+    except sqlite3.DatabaseError as error:
+        raise EventBusStorageError(
+            f"the event bus file {path} is not a usable SQLite database ({error})"
+        ) from error
+
+
+class ConnectionPool:
+    """Hands each thread of each process its own connection to one file.
+
+    SQLite connections must not cross threads or a ``fork``; a connection inherited from a
+    parent process is left alone (closing it could disturb the parent's locks).
+    """
+
+    def __init__(self, path: Path, *, busy_timeout: float, synchronous: str) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self.synchronous = synchronous
+        self._local = threading.local()
+        self._all: list[tuple[int, sqlite3.Connection]] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection, opened (and the schema created) on first use."""
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] == os.getpid():
+            connection: sqlite3.Connection = held[1]
+            return connection
+        with storage_errors(self.path, self.busy_timeout):
+            connection = self._open()
+        self._local.held = (os.getpid(), connection)
+        with self._lock:
+            self._all.append((os.getpid(), connection))
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            (mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode != "wal":
+                raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode})")
+            connection.execute(f"PRAGMA synchronous = {self.synchronous}")
+            create_schema(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def close(self) -> None:
+        """Close the connections this process opened."""
+        with self._lock:
+            mine = [c for pid, c in self._all if pid == os.getpid()]
+            self._all.clear()
+        for connection in mine:
+            connection.close()
+        self._local = threading.local()
