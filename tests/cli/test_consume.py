@@ -111,9 +111,10 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
 ) -> None:
     """Two consume processes in one group deliver every event exactly once between them."""
     outputs = [tmp_path / "first.jsonl", tmp_path / "second.jsonl"]
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
     consumers = []
-    for path in outputs:
-        with path.open("w") as out:
+    for path, log in zip(outputs, logs, strict=True):
+        with path.open("w") as out, log.open("w") as err:
             consumers.append(
                 subprocess.Popen(
                     [
@@ -128,13 +129,15 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
                         "--json",
                     ],
                     stdout=out,
-                    stderr=subprocess.PIPE,
-                    text=True,
+                    stderr=err,
                 )
             )
     try:
-        ids = _produce(bus_db, "t", 300)
         deadline = time.monotonic() + 30
+        while not all("consuming t as group g" in log.read_text() for log in logs):
+            assert time.monotonic() < deadline, "the consumers did not start in 30 s"
+            time.sleep(0.05)
+        ids = _produce(bus_db, "t", 300)
         while not _group_done(bus_db, "t", "g"):
             assert time.monotonic() < deadline, "the group did not finish in 30 s"
             assert all(process.poll() is None for process in consumers)
@@ -142,9 +145,10 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
     finally:
         for process in consumers:
             process.send_signal(signal.SIGTERM)
-        errors = [process.communicate(timeout=20)[1] for process in consumers]
-    for process, err in zip(consumers, errors, strict=True):
-        assert process.returncode == 0, err
+        for process in consumers:
+            process.wait(timeout=20)
+    for process, log in zip(consumers, logs, strict=True):
+        assert process.returncode == 0, log.read_text()
     delivered = [e["metadata"]["id"] for path in outputs for e in json_lines(path.read_text())]
     assert sorted(delivered) == sorted(ids)
     assert len(delivered) == len(set(delivered))

@@ -25,12 +25,14 @@ from openedx_events.cli._demo_stats import (
     RecordTail,
     consumer_file,
     producer_file,
+    ready_file,
 )
 
 __all__ = ["DemoConfig", "RunOutcome", "run_processes"]
 
 _POLL_SECONDS = 0.1
 _STOP_GRACE_SECONDS = 10.0
+_START_SECONDS = 60.0
 
 
 @attrs.frozen
@@ -80,6 +82,17 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+def _wait_until_ready(consumers: list[subprocess.Popen[bytes]], run_dir: Path) -> None:
+    """Wait until every consumer is about to consume (or has died), so none misses the start."""
+    deadline = time.monotonic() + _START_SECONDS
+    waiting = dict(enumerate(consumers, start=1))
+    while waiting and time.monotonic() < deadline:
+        for number, process in list(waiting.items()):
+            if ready_file(run_dir, number).exists() or process.poll() is not None:
+                del waiting[number]
+        time.sleep(_POLL_SECONDS / 5)
+
+
 def run_processes(config: DemoConfig, console: Console) -> RunOutcome:
     """Start the consumers and the producer, show progress, and stop everyone when done.
 
@@ -105,6 +118,11 @@ def run_processes(config: DemoConfig, console: Console) -> RunOutcome:
         )
         for number in range(1, config.consumers + 1)
     ]
+    try:
+        _wait_until_ready(consumers, config.run_dir)
+    except BaseException:
+        _stop(consumers)
+        raise
     producer = _start(
         _worker("producer", *common, "--count", str(config.count)),
         config.run_dir / "producer.log",

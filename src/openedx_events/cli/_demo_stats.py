@@ -25,6 +25,7 @@ __all__ = [
     "percentile",
     "producer_file",
     "read_stats",
+    "ready_file",
 ]
 
 DELIVERED = "ok"
@@ -40,6 +41,11 @@ def producer_file(run_dir: Path) -> Path:
 def consumer_file(run_dir: Path, number: int) -> Path:
     """Where consumer ``number`` records its receiver calls."""
     return run_dir / f"consumer-{number}.tsv"
+
+
+def ready_file(run_dir: Path, number: int) -> Path:
+    """The file consumer ``number`` creates once it is about to consume."""
+    return run_dir / f"consumer-{number}.ready"
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

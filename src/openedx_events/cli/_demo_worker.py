@@ -26,7 +26,13 @@ from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.settings import configure
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli import _bus
-from openedx_events.cli._demo_stats import DELIVERED, FAILED, consumer_file, producer_file
+from openedx_events.cli._demo_stats import (
+    DELIVERED,
+    FAILED,
+    consumer_file,
+    producer_file,
+    ready_file,
+)
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
 from openedx_events.exceptions import OpenEdxEventException
 from openedx_events.samples import sample_event_data
@@ -140,7 +146,9 @@ def consumer(
         recorder = _Recorder(out, faults, fail_every)
         for signal in bus_signals():
             signal.connect(recorder, weak=False)
-        _bus.consumer(topic, group).consume_indefinitely()
+        bus_consumer = _bus.consumer(topic, group)
+        ready_file(run_dir, number).touch()
+        bus_consumer.consume_indefinitely()
 
 
 if __name__ == "__main__":

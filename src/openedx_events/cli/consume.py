@@ -62,6 +62,7 @@ def consume(
         consumer = _bus.consumer(topic, group)
         run = getattr(consumer, "run", None)
         if max_events is None and not until_idle:
+            click.echo(f"consuming {topic} as group {group}; stop with Ctrl-C or SIGTERM", err=True)
             consumer.consume_indefinitely()
         elif run is None:
             raise click.UsageError(
