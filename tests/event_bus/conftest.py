@@ -1,0 +1,46 @@
+"""Fixtures for the event bus tests: a backend of each kind, settings, a signal's samples."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _bus_helpers import Clock
+
+from openedx_events import configure
+from openedx_events._private.settings import reset_configuration
+from openedx_events.event_bus import Backend, disconnect_producer_receivers
+from openedx_events.event_bus._private.loading import reset_producer
+from openedx_events.event_bus.memory import MemoryBackend
+from openedx_events.event_bus.sqlite import SqliteBackend
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Backend]:
+    """Each backend in turn: every test using it is part of the contract they all pass."""
+    made: Backend
+    if request.param == "memory":
+        made = MemoryBackend(claim_timeout=30.0, clock=clock)
+    else:
+        made = SqliteBackend(tmp_path / "bus.db", claim_timeout=30.0, clock=clock)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def bus_settings(tmp_path: Path) -> Iterator[Path]:
+    """Settings pointing the default (embedded) bus at a fresh file; reset afterwards."""
+    path = tmp_path / "settings-bus.db"
+    reset_configuration()
+    configure(EVENT_BUS_SQLITE_PATH=str(path))
+    reset_producer()
+    yield path
+    disconnect_producer_receivers()
+    reset_configuration()
+    reset_producer()

@@ -1,0 +1,169 @@
+"""The backend contract: every backend (in memory, SQLite) passes these same tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from _bus_helpers import Clock
+
+from openedx_events.event_bus import Backend, Message
+
+
+def _messages(count: int, start: int = 0) -> list[Message]:
+    return [
+        Message(headers={"type": "t", "id": f"id-{i}"}, payload=bytes([i % 256]) * 3, key=f"k{i}")
+        for i in range(start, start + count)
+    ]
+
+
+def _ids(records: list) -> list[str]:  # type: ignore[type-arg]  # records of any backend
+    return [r.headers["id"] for r in records]
+
+
+def test_append_returns_increasing_positions_and_read_returns_the_messages(
+    backend: Backend,
+) -> None:
+    positions = backend.append("orders", _messages(3))
+    assert positions == sorted(positions)
+    assert len(set(positions)) == 3
+    records = backend.read("orders")
+    assert [r.position for r in records] == positions
+    assert records[0].headers == {"type": "t", "id": "id-0"}
+    assert records[1].payload == b"\x01\x01\x01"
+    assert records[2].key == "k2"
+    assert records[0].topic == "orders"
+    assert records[0].defect is None
+
+
+def test_read_after_a_position_with_a_limit_and_commits_nothing(backend: Backend) -> None:
+    positions = backend.append("orders", _messages(5))
+    assert _ids(backend.read("orders", after=positions[1], limit=2)) == ["id-2", "id-3"]
+    assert backend.claim("orders", "g", "c1", limit=10)  # reading did not consume anything
+    assert backend.read("orders", after=positions[-1]) == []
+
+
+def test_topics_are_isolated_and_odd_names_are_plain_data(backend: Backend) -> None:
+    odd = 'weird\'; DROP TABLE bus_messages; -- "名前" 🙂 %s ?'
+    backend.append(odd, _messages(2))
+    backend.append("plain", _messages(1, start=10))
+    assert _ids(backend.read(odd)) == ["id-0", "id-1"]
+    assert _ids(backend.read("plain")) == ["id-10"]
+    assert {t.name: t.length for t in backend.topics()} == {odd: 2, "plain": 1}
+
+
+@pytest.mark.parametrize("topic", ["", "tab\there", "x" * 250])
+def test_an_unusable_topic_name_is_a_clear_error(backend: Backend, topic: str) -> None:
+    with pytest.raises(ValueError, match="topic"):
+        backend.append(topic, _messages(1))
+
+
+def test_a_batch_is_split_between_consumers_of_one_group(backend: Backend) -> None:
+    backend.append("t", _messages(10))
+    first = backend.claim("t", "g", "c1", limit=4)
+    second = backend.claim("t", "g", "c2", limit=100)
+    assert _ids(first) == [f"id-{i}" for i in range(4)]
+    assert _ids(second) == [f"id-{i}" for i in range(4, 10)]
+    assert backend.claim("t", "g", "c3") == []
+
+
+def test_each_group_gets_every_record(backend: Backend) -> None:
+    backend.append("t", _messages(3))
+    assert len(backend.claim("t", "billing", "c")) == 3
+    assert len(backend.claim("t", "search", "c")) == 3
+
+
+def test_a_committed_claim_is_not_delivered_again(backend: Backend) -> None:
+    backend.append("t", _messages(3))
+    records = backend.claim("t", "g", "c")
+    assert backend.commit("t", "g", "c", records[-1].position)
+    assert backend.claim("t", "g", "c") == []
+    backend.append("t", _messages(1, start=3))
+    assert _ids(backend.claim("t", "g", "c")) == ["id-3"]
+
+
+def test_a_consumer_that_restarts_resumes_after_its_last_commit(backend: Backend) -> None:
+    backend.append("t", _messages(5))
+    records = backend.claim("t", "g", "c")
+    backend.commit("t", "g", "c", records[1].position)
+    # The same consumer asks again, as after a crash: it gets what it had not committed.
+    assert _ids(backend.claim("t", "g", "c")) == ["id-2", "id-3", "id-4"]
+
+
+def test_a_claim_passes_to_another_consumer_only_after_the_timeout(
+    backend: Backend, clock: Clock
+) -> None:
+    backend.append("t", _messages(3))
+    backend.claim("t", "g", "dead")
+    assert backend.claim("t", "g", "alive") == []
+    clock.now += 31
+    assert _ids(backend.claim("t", "g", "alive")) == ["id-0", "id-1", "id-2"]
+    # The first consumer lost its claim: its late commit is refused.
+    assert not backend.commit("t", "g", "dead", 1)
+
+
+def test_heartbeats_keep_a_claim(backend: Backend, clock: Clock) -> None:
+    backend.append("t", _messages(2))
+    backend.claim("t", "g", "slow")
+    clock.now += 20
+    backend.heartbeat("t", "g", "slow")
+    clock.now += 20
+    assert backend.claim("t", "g", "other") == []
+
+
+def test_a_released_claim_passes_on_at_once(backend: Backend) -> None:
+    backend.append("t", _messages(4))
+    records = backend.claim("t", "g", "leaving")
+    backend.commit("t", "g", "leaving", records[0].position)
+    backend.release("t", "g", "leaving")
+    assert _ids(backend.claim("t", "g", "staying")) == ["id-1", "id-2", "id-3"]
+
+
+def test_seek_replays_from_a_position_and_drops_claims(backend: Backend) -> None:
+    positions = backend.append("t", _messages(4))
+    records = backend.claim("t", "g", "c")
+    backend.commit("t", "g", "c", records[-1].position)
+    backend.seek("t", "g", positions[2])
+    assert _ids(backend.claim("t", "g", "c")) == ["id-2", "id-3"]
+    backend.seek("t", "g", positions[0])
+    assert not backend.commit("t", "g", "c", positions[3])
+    assert len(backend.claim("t", "g", "c")) == 4
+
+
+def test_position_at_finds_the_first_record_appended_since_a_time(
+    backend: Backend, clock: Clock
+) -> None:
+    backend.append("t", _messages(2))
+    clock.now += 60
+    later = backend.append("t", _messages(2, start=2))
+    when = datetime.fromtimestamp(clock.now - 1, tz=UTC)
+    assert backend.position_at("t", when) == later[0]
+    past_everything = datetime.fromtimestamp(clock.now + 1, tz=UTC)
+    assert backend.position_at("t", past_everything) > later[-1]
+
+
+def test_processed_ids_are_remembered_per_group(backend: Backend) -> None:
+    backend.append("t", _messages(2))
+    records = backend.claim("t", "g", "c")
+    backend.commit("t", "g", "c", records[-1].position, processed_ids=["id-0", "id-1"])
+    assert backend.processed("t", "g", ["id-0", "id-1", "id-9"]) == {"id-0", "id-1"}
+    assert backend.processed("t", "other", ["id-0"]) == set()
+
+
+def test_groups_report_committed_position_lag_and_pending(backend: Backend) -> None:
+    positions = backend.append("t", _messages(6))
+    backend.claim("t", "g", "c1", limit=2)
+    records = backend.claim("t", "g", "c2", limit=3)
+    backend.commit("t", "g", "c2", records[-1].position)
+    (info,) = backend.groups("t")
+    # c1 still holds the first two records, so nothing is committed past them.
+    assert info.committed == positions[0] - 1
+    assert (info.lag, info.pending, info.consumers) == (6, 2, ("c1",))
+    assert backend.groups("elsewhere") == []
+
+
+def test_topics_report_length_and_last_position(backend: Backend) -> None:
+    assert backend.topics() == []
+    positions = backend.append("t", _messages(3))
+    (info,) = backend.topics()
+    assert (info.name, info.length, info.last_position) == ("t", 3, positions[-1])
