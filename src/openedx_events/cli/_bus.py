@@ -1,11 +1,12 @@
 """The commands' access to the event bus: producer, consumer, and reading a topic or its DLQ.
 
-Tailing and the dead-letter commands read the store directly, so they work on the bus whose
-backend is configured for the embedded SQLite file (``EVENT_BUS_SQLITE_PATH``).
+Tailing and the dead-letter commands read the backend of the configured producer (the
+embedded SQLite bus unless ``EVENT_BUS_PRODUCER`` names another).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,18 +14,20 @@ import attrs
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.event_bus._private.consumer import EventBusConsumer
-from openedx_events.event_bus._private.deadletter import (
+from openedx_events.event_bus import (
     DeadLetter,
+    EventBusConsumer,
+    EventBusProducer,
+    Record,
+    decode_record,
+    full_topic,
+    get_backend,
+    get_producer,
     list_dead_letters,
+    make_single_consumer,
     replay_dead_letters,
+    tail,
 )
-from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
-from openedx_events.event_bus._private.producer import EventBusProducer
-from openedx_events.event_bus._private.records import Record
-from openedx_events.event_bus._private.topics import full_topic
-from openedx_events.event_bus._private.wire import decode_record
-from openedx_events.event_bus.sqlite import backend_from_settings
 
 __all__ = [
     "DeadLetter",
@@ -67,16 +70,29 @@ def _decode(record: Record) -> ReadEvent:
     return ReadEvent(record, event.signal, event.metadata, event.data)
 
 
-def read_topic(topic: str, *, after: int, limit: int = 500) -> Iterator[ReadEvent]:
-    """The records of ``topic`` after position ``after``, decoded, without claiming them."""
-    for record in backend_from_settings().read(full_topic(topic), after=after, limit=limit):
+def read_topic(
+    topic: str,
+    *,
+    after: int,
+    follow: bool = False,
+    stop: threading.Event | None = None,
+    poll: float = 0.1,
+) -> Iterator[ReadEvent]:
+    """The records of ``topic`` after position ``after``, decoded, without claiming them.
+
+    With ``follow``, waits for new records until ``stop`` is set.
+    """
+    records = tail(
+        get_backend(), full_topic(topic), after=after, follow=follow, stop=stop, poll_interval=poll
+    )
+    for record in records:
         yield _decode(record)
 
 
 def topic_end(topic: str) -> int:
     """The position of the last record of ``topic`` (0 when it holds none)."""
     stored = full_topic(topic)
-    for info in backend_from_settings().topics():
+    for info in get_backend().topics():
         if info.name == stored:
             return info.last_position
     return 0
@@ -84,7 +100,7 @@ def topic_end(topic: str) -> int:
 
 def dead_letters(topic: str) -> Iterator[DeadLetter]:
     """Every dead letter of ``topic``, oldest first."""
-    backend = backend_from_settings()
+    backend = get_backend()
     after = 0
     while letters := list_dead_letters(backend, full_topic(topic), after=after, limit=500):
         yield from letters
@@ -93,4 +109,4 @@ def dead_letters(topic: str) -> Iterator[DeadLetter]:
 
 def replay(topic: str, positions: list[int] | None) -> list[int]:
     """Publish dead letters of ``topic`` again (those at ``positions``, or every new one)."""
-    return replay_dead_letters(backend_from_settings(), full_topic(topic), positions=positions)
+    return replay_dead_letters(get_backend(), full_topic(topic), positions=positions)

@@ -114,16 +114,13 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
     """
     stop = _stop_on_signals()
     position = 0 if from_beginning else _bus.topic_end(topic)
-    while not stop.is_set():
-        got = 0
-        for event in _bus.read_topic(topic, after=position):
-            got += 1
+    try:
+        events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
+        for event in events:
             position = event.record.position
             if event.signal is None or event.metadata is None or event.data is None:
                 click.echo(f"{position}  undecodable record: {event.error}")
                 continue
             echo_event(event.signal, event.metadata, event.data, as_json=as_json, position=position)
-        if not got:
-            if not follow:
-                return
-            stop.wait(poll)
+    except OpenEdxEventException as error:
+        raise click.ClickException(str(error)) from error
