@@ -55,9 +55,13 @@ def bus_signals() -> list[OpenEdxPublicSignal]:
 
 
 def configure_sqlite_bus(db: Path | None) -> None:
-    """Point this process's producer and consumers at the SQLite bus file ``db``."""
+    """Make this process's producer and consumers use the embedded bus in the file ``db``."""
     if db is not None:
-        configure(EVENT_BUS_SQLITE_PATH=str(db))
+        configure(
+            EVENT_BUS_PRODUCER="openedx_events.event_bus.sqlite.create_producer",
+            EVENT_BUS_CONSUMER="openedx_events.event_bus.sqlite.create_consumer",
+            EVENT_BUS_SQLITE_PATH=str(db),
+        )
 
 
 def event_data_to_json(signal: OpenEdxPublicSignal, data: dict[str, Any]) -> dict[str, Any]:
