@@ -10,6 +10,7 @@ from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
 from openedx_events.cli.events import events
 from openedx_events.cli.produce import produce
+from openedx_events.cli.schemas import schemas
 
 
 @click.group()
@@ -24,3 +25,4 @@ main.add_command(consume)
 main.add_command(tail)
 main.add_command(dlq)
 main.add_command(demo)
+main.add_command(schemas)

@@ -1,0 +1,1 @@
+"""Django management commands (available when ``openedx_events`` is in INSTALLED_APPS)."""
