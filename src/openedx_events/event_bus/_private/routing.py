@@ -194,7 +194,8 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     Raises:
         ProducerConfigurationError: the configuration is invalid; nothing is connected.
     """
-    routes = validate_producer_config(get_setting("EVENT_BUS_PRODUCER_CONFIG", {}) or {})
+    config = get_setting("EVENT_BUS_PRODUCER_CONFIG")
+    routes = validate_producer_config({} if config is None else config)
     with _lock:
         _disconnect_all()
         for signal, signal_routes in routes.items():

@@ -1,0 +1,166 @@
+"""Choosing the bus from the settings, and publishing signals as EVENT_BUS_PRODUCER_CONFIG says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openedx_events import configure
+from openedx_events.event_bus import (
+    BusConsumer,
+    BusProducer,
+    ConsumerConfigurationError,
+    connect_producer_receivers,
+    full_topic,
+    get_backend,
+    get_producer,
+    make_single_consumer,
+    merge_producer_configs,
+    validate_producer_config,
+)
+from openedx_events.event_bus.memory import MemoryBackend
+from openedx_events.event_bus.sqlite import SqliteBackend
+from openedx_events.exceptions import ProducerConfigurationError
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED, SESSION_LOGIN_COMPLETED
+from openedx_events.samples import sample_event_data
+
+ENROLLED = COURSE_ENROLLMENT_CREATED.event_type
+KEY = "enrollment.course.course_key"
+
+
+def _route(enabled: bool = True, key: Any = KEY) -> dict[str, Any]:
+    return {"event_key_field": key, "enabled": enabled}
+
+
+def test_unset_settings_mean_the_embedded_bus_at_the_configured_path(bus_settings: Path) -> None:
+    producer = get_producer()
+    assert isinstance(producer, BusProducer)
+    assert isinstance(producer.backend, SqliteBackend)
+    assert producer.backend.path == bus_settings
+    consumer = make_single_consumer(topic="t", group_id="g")
+    assert isinstance(consumer, BusConsumer)
+    assert consumer.backend is get_backend()
+
+
+def test_the_memory_bus_is_chosen_by_dotted_path(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_PRODUCER="openedx_events.event_bus.memory.create_producer",
+        EVENT_BUS_CONSUMER="openedx_events.event_bus.memory.create_consumer",
+    )
+    assert isinstance(get_backend(), MemoryBackend)
+    consumer = make_single_consumer(topic="t", group_id="g", consumer_name="one")
+    assert isinstance(consumer, BusConsumer)
+    assert consumer.backend is get_backend()
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("nodots", "not a dotted path"),
+        ("no.such.module.factory", "cannot import 'no.such.module'"),
+        ("openedx_events.event_bus.sqlite.nothing_here", "has no 'nothing_here'"),
+        ("openedx_events.event_bus.sqlite.DEFAULT_PATH", "cannot be called"),
+        ("openedx_events.event_bus.sqlite.backend_from_settings", "not an EventBusProducer"),
+    ],
+)
+def test_a_broken_producer_setting_is_an_error_naming_it(
+    bus_settings: Path, path: str, message: str
+) -> None:
+    configure(EVENT_BUS_PRODUCER=path)
+    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER") as raised:
+        get_producer()
+    assert message in str(raised.value)
+
+
+def test_a_broken_consumer_setting_or_argument_is_an_error_naming_it(bus_settings: Path) -> None:
+    configure(EVENT_BUS_CONSUMER="openedx_events.event_bus.sqlite.create_producer")
+    with pytest.raises(ConsumerConfigurationError, match=r"EVENT_BUS_CONSUMER=.*refused"):
+        make_single_consumer(topic="t", group_id="g")
+    configure(EVENT_BUS_CONSUMER="openedx_events.event_bus.sqlite.create_consumer")
+    with pytest.raises(ConsumerConfigurationError, match="no_such_option"):
+        make_single_consumer(topic="t", group_id="g", no_such_option=1)
+
+
+def test_the_topic_prefix_is_put_in_front_of_every_topic(bus_settings: Path) -> None:
+    assert full_topic("enrollments") == "enrollments"
+    configure(EVENT_BUS_TOPIC_PREFIX="prod")
+    assert full_topic("enrollments") == "prod-enrollments"
+
+
+def test_a_configured_signal_is_published_to_each_enabled_topic(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_TOPIC_PREFIX="dev",
+        EVENT_BUS_PRODUCER_CONFIG={
+            ENROLLED: {"a": _route(), "b": _route(key=None), "off": _route(enabled=False)}
+        },
+    )
+    assert connect_producer_receivers() == {ENROLLED: [("a", KEY), ("b", None)]}
+    data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
+    COURSE_ENROLLMENT_CREATED.send_event(**data)
+    SESSION_LOGIN_COMPLETED.send_event(**sample_event_data(SESSION_LOGIN_COMPLETED, 1))
+    backend = get_backend()
+    assert [t.name for t in backend.topics()] == ["dev-a", "dev-b"]
+    (record,) = backend.read("dev-a")
+    assert record.key == str(data["enrollment"].course.course_key)
+    assert record.headers["type"] == ENROLLED
+    assert backend.read("dev-b")[0].key is None
+
+
+def test_an_event_that_came_from_the_bus_is_not_published_again(bus_settings: Path) -> None:
+    configure(EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}})
+    connect_producer_receivers()
+    COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    consumer = make_single_consumer(topic="a", group_id="g")
+    assert isinstance(consumer, BusConsumer)
+    assert consumer.run(until_idle=True).delivered == 1
+    assert get_backend().topics()[0].length == 1
+
+
+def test_connecting_again_applies_the_current_configuration(bus_settings: Path) -> None:
+    configure(EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}})
+    connect_producer_receivers()
+    connect_producer_receivers()
+    configure(EVENT_BUS_PRODUCER_CONFIG={})
+    connect_producer_receivers()
+    COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    assert get_backend().topics() == []
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ([], "must be a dict"),
+        ({"org.openedx.learning.no.such.v1": {}}, "org.openedx.learning.no.such.v1"),
+        ({ENROLLED: ["a"]}, f"{ENROLLED}: must map topics"),
+        ({ENROLLED: {"a": {"enabled": True}}}, "topic 'a': missing key 'event_key_field'"),
+        ({ENROLLED: {"a": {**_route(), "extra": 1}}}, "unknown key 'extra'"),
+        ({ENROLLED: {"a": _route(enabled="yes")}}, "'enabled' must be True or False"),
+        ({ENROLLED: {"a": _route(key=3)}}, "'event_key_field' must be a string"),
+        ({ENROLLED: {"a": _route(key="user.id")}}, "the event carries no 'user'"),
+        ({ENROLLED: {"a": _route(key="enrollment.nope")}}, "has no field 'nope'"),
+        ({ENROLLED: {"a": _route(key="enrollment.mode.x")}}, "'x' is not inside a record"),
+        ({ENROLLED: {"": _route()}}, "topic name"),
+    ],
+)
+def test_an_invalid_producer_config_names_the_event_and_the_key(
+    bus_settings: Path, config: Any, message: str
+) -> None:
+    configure(EVENT_BUS_PRODUCER_CONFIG=config)
+    with pytest.raises(ProducerConfigurationError) as raised:
+        connect_producer_receivers()
+    assert message in str(raised.value)
+    with pytest.raises(ProducerConfigurationError):
+        validate_producer_config(config)
+
+
+def test_merge_producer_configs_lays_overrides_over_the_original_key_by_key() -> None:
+    original = {ENROLLED: {"a": _route(), "b": _route()}, "other": {"c": _route()}}
+    overrides = {ENROLLED: {"a": {"enabled": False}, "new": _route()}}
+    merged = merge_producer_configs(original, overrides)
+    assert merged == {
+        ENROLLED: {"a": _route(enabled=False), "b": _route(), "new": _route()},
+        "other": {"c": _route()},
+    }
+    assert original[ENROLLED]["a"]["enabled"] is True
