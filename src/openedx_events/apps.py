@@ -24,3 +24,7 @@ class OpenedxEventsConfig(AppConfig):  # type: ignore[misc]  # Django ships no t
         from openedx_events.tooling import load_all_signals  # noqa: PLC0415  (at app start)
 
         load_all_signals()
+        # Publish the signals EVENT_BUS_PRODUCER_CONFIG routes to the bus; a bad config fails here.
+        from openedx_events.event_bus import connect_producer_receivers  # noqa: PLC0415  (idem)
+
+        connect_producer_receivers()
