@@ -8,6 +8,7 @@ memory, so that what is counted is exactly what the processes reported.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,8 @@ __all__ = [
     "producer_file",
     "read_stats",
     "ready_file",
+    "runtime_retries",
+    "stats_file",
 ]
 
 DELIVERED = "ok"
@@ -46,6 +49,22 @@ def consumer_file(run_dir: Path, number: int) -> Path:
 def ready_file(run_dir: Path, number: int) -> Path:
     """The file consumer ``number`` creates once it is about to consume."""
     return run_dir / f"consumer-{number}.ready"
+
+
+def stats_file(run_dir: Path, number: int) -> Path:
+    """Where consumer ``number`` leaves its own counts (retries, dead letters) as it stops."""
+    return run_dir / f"consumer-{number}.stats.json"
+
+
+def runtime_retries(run_dir: Path, consumers: int) -> int | None:
+    """The retries the consumers' runtime counted; ``None`` if a consumer left no counts."""
+    total = 0
+    for number in range(1, consumers + 1):
+        try:
+            total += int(json.loads(stats_file(run_dir, number).read_text())["retries"])
+        except (FileNotFoundError, ValueError, KeyError):
+            return None
+    return total
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

@@ -13,6 +13,7 @@ accepts it.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -20,6 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
 import click
 
 from openedx_events._private.metadata import EventsMetadata
@@ -32,6 +34,7 @@ from openedx_events.cli._demo_stats import (
     consumer_file,
     producer_file,
     ready_file,
+    stats_file,
 )
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
 from openedx_events.exceptions import OpenEdxEventException
@@ -149,6 +152,9 @@ def consumer(
         bus_consumer = _bus.consumer(topic, group)
         ready_file(run_dir, number).touch()
         bus_consumer.consume_indefinitely()
+    stats = getattr(bus_consumer, "stats", None)
+    if stats is not None:
+        stats_file(run_dir, number).write_text(json.dumps(attrs.asdict(stats)))
 
 
 if __name__ == "__main__":

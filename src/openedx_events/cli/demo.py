@@ -26,6 +26,7 @@ from openedx_events.cli._demo_stats import (
     percentile,
     producer_file,
     read_stats,
+    runtime_retries,
 )
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
 from openedx_events.exceptions import OpenEdxEventException
@@ -71,6 +72,7 @@ def _table(stats: DemoStats, dead: Counter[str]) -> Table:
 
 
 def _summary(stats: DemoStats, config: DemoConfig, dead: int, wall: float) -> Table:
+    retries = runtime_retries(config.run_dir, config.consumers)
     delivered = len(stats.delivered_ids & stats.produced_ids)
     lost = len(stats.lost_ids)
     table = Table(title="Summary", show_header=False)
@@ -92,6 +94,7 @@ def _summary(stats: DemoStats, config: DemoConfig, dead: int, wall: float) -> Ta
     )
     table.add_row("failed attempts (injected)", f"{stats.failed_attempts:,}")
     table.add_row("retried, then delivered", f"{stats.retried:,}")
+    table.add_row("retries counted by the consumers", "-" if retries is None else f"{retries:,}")
     table.add_row("dead letters", f"{dead:,}")
     return table
 
