@@ -185,3 +185,10 @@ def test_tail_does_not_consume(bus_db: Path) -> None:
         "consume", "--topic", "t", "--group", "g", "--db", str(bus_db), "--until-idle", "--json"
     )
     assert [event["metadata"]["id"] for event in json_lines(consumed.stdout)] == ids
+
+
+def test_tail_puts_the_signal_handlers_back(bus_db: Path) -> None:
+    """Run in-process, ``tail`` leaves SIGINT and SIGTERM handled as they were before."""
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    cli("tail", "--topic", "t", "--db", str(bus_db), "--no-follow")
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

@@ -7,8 +7,10 @@ one that prints it. ``tail`` claims and commits nothing: it only prints what arr
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
@@ -22,6 +24,8 @@ from openedx_events.cli._render import echo_event
 from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["consume", "tail"]
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class _Printer:
@@ -84,15 +88,20 @@ def consume(
         )
 
 
-def _stop_on_signals() -> threading.Event:
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT while the block runs; the old handlers come back."""
     stop = threading.Event()
 
     def handle(number: int, frame: FrameType | None) -> None:
         stop.set()
 
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, handle)
-    return stop
+    previous = {number: signal.signal(number, handle) for number in _STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @click.command()
@@ -112,15 +121,17 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
 
     Each line starts with the event's position in the topic.
     """
-    stop = _stop_on_signals()
-    position = 0 if from_beginning else _bus.topic_end(topic)
-    try:
-        events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
-        for event in events:
-            position = event.record.position
-            if event.signal is None or event.metadata is None or event.data is None:
-                click.echo(f"{position}  undecodable record: {event.error}")
-                continue
-            echo_event(event.signal, event.metadata, event.data, as_json=as_json, position=position)
-    except OpenEdxEventException as error:
-        raise click.ClickException(str(error)) from error
+    with _stop_on_signals() as stop:
+        position = 0 if from_beginning else _bus.topic_end(topic)
+        try:
+            events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
+            for event in events:
+                position = event.record.position
+                if event.signal is None or event.metadata is None or event.data is None:
+                    click.echo(f"{position}  undecodable record: {event.error}")
+                    continue
+                echo_event(
+                    event.signal, event.metadata, event.data, as_json=as_json, position=position
+                )
+        except OpenEdxEventException as error:
+            raise click.ClickException(str(error)) from error
