@@ -22,7 +22,7 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["FieldProblem", "checked_decode", "checked_encode"]
+__all__ = ["FieldProblem", "check_primitive", "checked_decode", "checked_encode"]
 
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _MAX_VARINT_BYTES = 10
@@ -72,7 +72,7 @@ def _encode_field(field: FieldNode, value: Any, path: str) -> Any:
 
 def _encode(node: Node, value: Any, path: str) -> Any:
     if isinstance(node, PrimitiveNode):
-        return _check_primitive(node.avro_type, value, path)
+        return check_primitive(node.avro_type, value, path)
     if isinstance(node, CustomNode):
         entry = node.entry
         if not isinstance(value, entry.instance_of):
@@ -81,7 +81,7 @@ def _encode(node: Node, value: Any, path: str) -> Any:
             wire = entry.encode(value)
         except Exception as error:
             raise FieldProblem(path, f"could not encode {_show(value)}: {error!r}") from error
-        return _check_primitive(entry.avro_type, wire, path)
+        return check_primitive(entry.avro_type, wire, path)
     if isinstance(node, RecordNode):
         if not isinstance(value, node.cls):
             raise FieldProblem(path, f"expected {node.name}, got {_show(value)}")
@@ -104,7 +104,8 @@ def _encode(node: Node, value: Any, path: str) -> Any:
     raise FieldProblem(path, f"no Avro mapping for {node!r}")  # pragma: no cover
 
 
-def _check_primitive(avro_type: str, value: Any, path: str) -> Any:
+def check_primitive(avro_type: str, value: Any, path: str) -> Any:
+    """``value`` as the Avro primitive ``avro_type``; FieldProblem if it does not fit."""
     if avro_type == "boolean" and isinstance(value, bool):
         return value
     if avro_type == "long" and isinstance(value, int) and not isinstance(value, bool):
