@@ -1,0 +1,84 @@
+"""A producer or consumer process for the multi-process tests (run as a script).
+
+    _bus_worker.py produce TOPIC COUNT START
+    _bus_worker.py consume TOPIC GROUP NAME OUT [--delay S] [--fail-first N] [--always-fail-mod K]
+
+The bus file and the other settings come from the environment (EVENT_BUS_SQLITE_PATH, ...).
+The consumer appends one line per delivered event id to OUT, with one unbuffered write each,
+so the lines survive a kill -9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from typing import Any
+
+from openedx_events.event_bus import BusProducer, RetryPolicy, get_producer, make_single_consumer
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
+from openedx_events.samples import sample_event_data
+
+
+def produce(topic: str, count: int, start: int) -> None:
+    producer = get_producer()
+    assert isinstance(producer, BusProducer)
+    for first in range(start, start + count, 50):
+        events = [
+            (sample_event_data(SIGNAL, i), SIGNAL.generate_signal_metadata())
+            for i in range(first, min(first + 50, start + count))
+        ]
+        producer.send_batch(
+            signal=SIGNAL, topic=topic, event_key_field=SIGNAL.event_key_field, events=events
+        )
+
+
+def consume(args: argparse.Namespace) -> None:
+    out = os.open(args.out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    attempts: dict[str, int] = {}
+
+    def receiver(metadata: Any, **kwargs: Any) -> None:
+        event_id = str(metadata.id)
+        attempts[event_id] = attempts.get(event_id, 0) + 1
+        if args.always_fail_mod and metadata.id.int % args.always_fail_mod == 0:
+            raise ValueError(f"event {event_id} is refused")
+        if attempts[event_id] <= args.fail_first:
+            raise ConnectionError(f"attempt {attempts[event_id]} of {event_id} failed")
+        if args.delay:
+            time.sleep(args.delay)
+        os.write(out, f"{event_id}\n".encode())
+
+    SIGNAL.connect(receiver, weak=False)
+    consumer = make_single_consumer(
+        topic=args.topic,
+        group_id=args.group,
+        consumer_name=args.name,
+        retry=RetryPolicy(max_attempts=3, initial_delay=0.001, max_delay=0.005),
+        batch_size=20,
+        poll_interval=0.02,
+    )
+    consumer.consume_indefinitely()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command", required=True)
+    producing = commands.add_parser("produce")
+    producing.add_argument("topic")
+    producing.add_argument("count", type=int)
+    producing.add_argument("start", type=int)
+    consuming = commands.add_parser("consume")
+    for name in ("topic", "group", "name", "out"):
+        consuming.add_argument(name)
+    consuming.add_argument("--delay", type=float, default=0.0)
+    consuming.add_argument("--fail-first", type=int, default=0)
+    consuming.add_argument("--always-fail-mod", type=int, default=0)
+    args = parser.parse_args()
+    if args.command == "produce":
+        produce(args.topic, args.count, args.start)
+    else:
+        consume(args)
+
+
+if __name__ == "__main__":
+    main()
