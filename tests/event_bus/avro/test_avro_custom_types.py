@@ -20,7 +20,7 @@ from openedx_events.event_bus.avro import (
     serialize_event_data_to_bytes,
 )
 from openedx_events.event_bus.avro.custom_types import custom_type_for, register_custom_type
-from openedx_events.exceptions import EventSerializationError
+from openedx_events.exceptions import EventDeserializationError, EventSerializationError
 from openedx_events.tooling import OpenEdxPublicSignal
 
 
@@ -78,7 +78,7 @@ def test_parsed_keys_are_shared() -> None:
     assert entry.decode("course-v1:edX+DemoX+1") is entry.decode("course-v1:edX+DemoX+1")
 
 
-def _config(image: Any) -> dict[str, Any]:
+def _certificate_event(image: Any) -> dict[str, Any]:
     signatory = CertificateSignatoryData(image=image, name="Ada", organization="edX", title="Dean")
     config = CertificateConfigData(
         certificate_type="verified",
@@ -91,7 +91,9 @@ def _config(image: Any) -> dict[str, Any]:
 
 
 def _round_trip_image(image: BinaryIO) -> Any:
-    blob = serialize_event_data_to_bytes(_config(image), COURSE_CERTIFICATE_CONFIG_CHANGED)
+    blob = serialize_event_data_to_bytes(
+        _certificate_event(image), COURSE_CERTIFICATE_CONFIG_CHANGED
+    )
     decoded = deserialize_bytes_to_event_data(blob, COURSE_CERTIFICATE_CONFIG_CHANGED)
     return decoded["certificate_config"].signatories[0].image
 
@@ -136,5 +138,45 @@ def test_a_non_seekable_stream_is_read_from_where_it_is() -> None:
 def test_an_image_that_is_not_a_stream_is_refused() -> None:
     """Raw bytes where a stream is expected name the field."""
     with pytest.raises(EventSerializationError) as caught:
-        serialize_event_data_to_bytes(_config(b"png"), COURSE_CERTIFICATE_CONFIG_CHANGED)
+        serialize_event_data_to_bytes(_certificate_event(b"png"), COURSE_CERTIFICATE_CONFIG_CHANGED)
     assert caught.value.field == "certificate_config.signatories[0].image"
+
+
+def _must_be_positive(instance: Any, attribute: Any, value: int) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be positive")
+
+
+@attrs.frozen
+class _Checked:
+    count: int = attrs.field(validator=_must_be_positive)
+
+
+@attrs.frozen
+class _Hooked:
+    name: str
+    upper: str = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "upper", self.name.upper())
+
+
+def test_decoding_runs_the_data_class_validators() -> None:
+    """A class with validators is rebuilt through __init__, so bad values are refused."""
+    signal = OpenEdxPublicSignal(
+        "org.openedx.test.checked.v1", {"checked": _Checked}, registry=SignalRegistry()
+    )
+    blob = serialize_event_data_to_bytes({"checked": _Checked(3)}, signal)
+    assert deserialize_bytes_to_event_data(blob, signal) == {"checked": _Checked(3)}
+    with pytest.raises(EventDeserializationError) as caught:
+        deserialize_bytes_to_event_data(b"\x00", signal)  # count = 0
+    assert caught.value.field == "checked"
+
+
+def test_decoding_runs_the_post_init_hook() -> None:
+    """A class with __attrs_post_init__ gets its derived fields back."""
+    signal = OpenEdxPublicSignal(
+        "org.openedx.test.hooked.v1", {"hooked": _Hooked}, registry=SignalRegistry()
+    )
+    blob = serialize_event_data_to_bytes({"hooked": _Hooked("ada")}, signal)
+    assert deserialize_bytes_to_event_data(blob, signal)["hooked"].upper == "ADA"

@@ -73,10 +73,6 @@ def _stream_bytes(stream: Any) -> bytes:
     return bytes(stream.read())
 
 
-def _datetime_from_wire(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
 _lock = threading.Lock()
 _registry: dict[Any, CustomType] = {}
 
@@ -140,7 +136,7 @@ def _register_defaults() -> None:
         LibraryContainerLocator,
     ):
         register_custom_type(key_type, "string", str, _cached_parser(key_type.from_string))
-    register_custom_type(datetime, "string", datetime.isoformat, _datetime_from_wire)
+    register_custom_type(datetime, "string", datetime.isoformat, datetime.fromisoformat)
     register_custom_type(UUID, "string", str, UUID)
     register_custom_type(BinaryIO, "bytes", _stream_bytes, io.BytesIO, instance_of=io.IOBase)
 

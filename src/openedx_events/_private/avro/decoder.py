@@ -6,8 +6,12 @@ custom types and data classes. Every decoded value is kept as it came, falsy one
 
 from __future__ import annotations
 
+import inspect
+import types
 from collections.abc import Callable
 from typing import Any
+
+import attrs
 
 from openedx_events._private.avro._codegen import FunctionBuilder, check_identifier
 from openedx_events._private.avro.model import (
@@ -79,6 +83,18 @@ class _DecoderBuilder:
             return name
         name = self._builder.new_name(f"decode_{node.name}_")
         self._records[node.cls] = name
+        lines = [f"def {name}(d):", *self._locals(node.fields)]
+        setters = _slot_setters(node)
+        if setters is not None:
+            # Filling the slots directly skips attrs' __init__, which would only copy the values.
+            new = self._builder.constant(object.__new__, "new")
+            lines.append(f"    o = {new}({self._builder.constant(node.cls, 'cls')})")
+            for i, (field, setter) in enumerate(zip(node.fields, setters, strict=True)):
+                set_name = self._builder.constant(setter, "set")
+                lines.append(f"    {set_name}(o, {self._field(field, f'a{i}')})")
+            lines.append("    return o")
+            self._builder.add("\n".join(lines))
+            return name
         cls = self._builder.constant(node.cls, "cls")
         positional = [
             self._field(field, f"a{i}") for i, field in enumerate(node.fields) if not field.kw_only
@@ -88,7 +104,30 @@ class _DecoderBuilder:
             for i, field in enumerate(node.fields)
             if field.kw_only
         ]
-        lines = [f"def {name}(d):", *self._locals(node.fields)]
         lines.append(f"    return {cls}({', '.join(positional + keywords)})")
         self._builder.add("\n".join(lines))
         return name
+
+
+def _slot_setters(node: RecordNode) -> list[Callable[[Any, Any], None]] | None:
+    """The slot setters of a plain attrs class, or None when ``__init__`` does more than copy.
+
+    Validators, converters and init hooks must run, so their classes go through ``__init__``.
+    """
+    cls = node.cls
+    fields = attrs.fields(cls)
+    slots = [slot for klass in cls.__mro__ for slot in klass.__dict__.get("__slots__", ())]
+    plain = (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not any("cached_hash" in slot for slot in slots)  # __init__ resets a cached hash
+        and len(fields) == len(node.fields)
+        and all(f.validator is None and f.converter is None and f.init for f in fields)
+    )
+    if not plain:
+        return None
+    descriptors = [inspect.getattr_static(cls, field.name, None) for field in fields]
+    if not all(isinstance(d, types.MemberDescriptorType) for d in descriptors):
+        return None
+    return [descriptor.__set__ for descriptor in descriptors]
