@@ -61,7 +61,9 @@ def _record(topic: str, row: _Row) -> Record:
 class SqliteBackend(Backend):
     """Topics and consumer groups in the SQLite file at ``path``.
 
-    Any number of producer and consumer processes may share the file. ``busy_timeout`` is how
+    ``path`` may also be a SQLite ``file:`` URI, such as ``file:/srv/bus.db?mode=ro`` to
+    inspect a bus without being able to change it. Any number of producer and consumer
+    processes may share the file. ``busy_timeout`` is how
     long a write waits for another writer before failing with a clear error; ``synchronous``
     is SQLite's setting: ``NORMAL`` survives any process crash, ``FULL`` also a power cut.
     """

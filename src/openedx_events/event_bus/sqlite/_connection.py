@@ -69,12 +69,20 @@ class ConnectionPool:
         return connection
 
     def _open(self) -> sqlite3.Connection:
+        # A "file:" URI (such as "file:/srv/bus.db?mode=ro") opens the file as it says.
+        location = str(self.path)
         connection = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            location,
+            timeout=self.busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=location.startswith("file:"),
         )
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            (mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+            if mode != "wal":
+                (mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode != "wal":
                 raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode})")
             connection.execute(f"PRAGMA synchronous = {self.synchronous}")

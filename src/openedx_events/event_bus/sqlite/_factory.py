@@ -26,7 +26,9 @@ def backend_from_settings() -> SqliteBackend:
 
     One backend object per file (and settings) per process, so connections are reused.
     """
-    path = os.path.abspath(str(get_setting("EVENT_BUS_SQLITE_PATH") or DEFAULT_PATH))
+    path = str(get_setting("EVENT_BUS_SQLITE_PATH") or DEFAULT_PATH)
+    if not path.startswith("file:"):
+        path = os.path.abspath(path)
     busy = float(get_setting("EVENT_BUS_SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
     claim = float(get_setting("EVENT_BUS_CLAIM_TIMEOUT", DEFAULT_CLAIM_TIMEOUT))
     synchronous = str(get_setting("EVENT_BUS_SQLITE_SYNCHRONOUS", "NORMAL"))
