@@ -275,3 +275,16 @@ def test_other_signals_are_delivered_from_the_same_topic(
     connect(lambda user, **kwargs: got.append(user), SESSION_LOGIN_COMPLETED)
     _consumer(backend).run(until_idle=True)
     assert got == [data["user"]]
+
+
+def test_a_slow_batch_is_committed_as_it_goes(
+    backend: Backend, connect: Callable[..., Any]
+) -> None:
+    _produce(backend, 4)
+    positions = [r.position for r in backend.read("enrollments")]
+    committed_before_each: list[int] = []
+    connect(
+        lambda **kwargs: committed_before_each.append(backend.groups("enrollments")[0].committed)
+    )
+    _consumer(backend, batch_size=10, commit_interval=0.0).run(until_idle=True)
+    assert committed_before_each == [positions[0] - 1, *positions[:3]]

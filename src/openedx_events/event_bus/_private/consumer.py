@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
@@ -84,6 +85,8 @@ class BusConsumer(EventBusConsumer):
         position: first deliver again every event from this position.
         batch_size: how many records are claimed at a time.
         poll_interval: the longest wait between two looks at an idle topic, in seconds.
+        commit_interval: within a batch, commit at least this often (seconds); a commit is
+            also the heartbeat that keeps the batch from passing to another consumer.
     """
 
     def __init__(
@@ -101,6 +104,7 @@ class BusConsumer(EventBusConsumer):
         position: int | None = None,
         batch_size: int = 100,
         poll_interval: float = 0.1,
+        commit_interval: float = 2.0,
     ) -> None:
         if not group_id:
             raise ValueError("a consumer needs a group_id")
@@ -121,6 +125,7 @@ class BusConsumer(EventBusConsumer):
         self.idempotent = idempotent
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.commit_interval = commit_interval
         self.stats = ConsumerStats()
         self._start = (position, offset_time)
         self._stop = threading.Event()
@@ -201,11 +206,19 @@ class BusConsumer(EventBusConsumer):
     def _handle_batch(self, records: list[Record], hook: Callable[[], object] | None) -> int:
         seen: set[str] = set()
         if self.idempotent:
-            ids = [r.headers.get("id", "") for r in records]
-            seen = self.backend.processed(self.stored_topic, self.group_id, filter(None, ids))
+            ids = [r.headers.get("id", "") for r in records if r.headers.get("id")]
+            # When the guard cannot be read, deliver anyway: a duplicate, never a loss.
+            seen = (
+                self._storage(
+                    lambda: self.backend.processed(self.stored_topic, self.group_id, ids),
+                    count=False,
+                )
+                or set()
+            )
         done: Record | None = None
         processed: list[str] = []
         handled = 0
+        last_commit = time.monotonic()
         for record in records:
             if self._stop.is_set():
                 break
@@ -213,11 +226,17 @@ class BusConsumer(EventBusConsumer):
                 break  # interrupted by a stop: this record stays unhandled
             done = record
             handled += 1
+            # Slow receivers: commit (which is also a heartbeat) every few seconds, so the
+            # group neither redelivers much after a crash nor hands the batch to another.
+            if time.monotonic() - last_commit >= self.commit_interval:
+                if not self._commit(done, processed):
+                    return handled
+                done, processed, last_commit = None, [], time.monotonic()
         if done is not None:
             self._commit(done, processed)
         return handled
 
-    def _commit(self, done: Record, processed: list[str]) -> None:
+    def _commit(self, done: Record, processed: list[str]) -> bool:
         kept = self._storage(
             lambda: self.backend.commit(
                 self.stored_topic,
@@ -233,6 +252,7 @@ class BusConsumer(EventBusConsumer):
                 self,
                 done.position,
             )
+        return bool(kept)
 
     def _handle(
         self,
