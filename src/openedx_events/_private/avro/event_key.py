@@ -6,6 +6,7 @@ and keeps its order. The key travels as the Avro encoding of that one field.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,10 @@ from openedx_events.exceptions import EventSerializationError
 if TYPE_CHECKING:
     from openedx_events._private.signal import OpenEdxPublicSignal
 
+# Per signal, built on first use: the key's field and its parsed Avro type.
+_key_fields: dict[OpenEdxPublicSignal, tuple[FieldNode, dict[str, Any]]] = {}
+_parsed_key_schemas: dict[OpenEdxPublicSignal, Any] = {}
+
 __all__ = ["event_key_bytes", "event_key_schema", "event_key_value", "event_key_wire_value"]
 
 
@@ -30,7 +35,23 @@ def _key_path(signal: OpenEdxPublicSignal) -> list[str]:
 
 
 def _key_field(signal: OpenEdxPublicSignal) -> tuple[FieldNode, dict[str, Any]]:
-    """The key's field node and its field entry in the event's Avro schema."""
+    """The key's field node and its field entry in the event's Avro schema (cached)."""
+    found = _key_fields.get(signal)
+    if found is None:
+        found = _key_fields[signal] = _find_key_field(signal)
+    return found
+
+
+def _parsed_key_schema(signal: OpenEdxPublicSignal) -> Any:
+    parsed = _parsed_key_schemas.get(signal)
+    if parsed is None:
+        parsed = _parsed_key_schemas[signal] = fastavro.parse_schema(
+            copy.deepcopy(_key_field(signal)[1]["type"])
+        )
+    return parsed
+
+
+def _find_key_field(signal: OpenEdxPublicSignal) -> tuple[FieldNode, dict[str, Any]]:
     codec = codec_for(signal)
     fields = codec.fields
     schema_fields: list[dict[str, Any]] = codec.schema["fields"]
@@ -95,7 +116,7 @@ def _resolve_names(
 
 def event_key_schema(signal: OpenEdxPublicSignal) -> dict[str, Any]:
     """The Avro field definition of the key: ``{"name": "course_key", "type": "string"}``."""
-    return _key_field(signal)[1]
+    return copy.deepcopy(_key_field(signal)[1])
 
 
 def event_key_value(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> Any:
@@ -130,5 +151,5 @@ def event_key_bytes(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) 
     """The key's schemaless Avro encoding, as the Kafka key carries it (before any framing)."""
     wire = event_key_wire_value(event_data, signal)
     out = io.BytesIO()
-    fastavro.schemaless_writer(out, fastavro.parse_schema(event_key_schema(signal)["type"]), wire)
+    fastavro.schemaless_writer(out, _parsed_key_schema(signal), wire)
     return out.getvalue()
