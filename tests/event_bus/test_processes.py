@@ -72,8 +72,8 @@ class Bus:
         finally:
             backend.close()
 
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        process.send_signal(signal.SIGTERM)
+    def stop(self, process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
+        process.send_signal(how)
         self.finish(process, timeout=20)
 
 
@@ -122,11 +122,14 @@ def test_two_consumers_share_a_group_and_one_takes_over_when_the_other_dies(bus:
     assert set(bus.delivered("a.txt", "b.txt")) == expected
 
 
-def test_sigterm_finishes_the_current_event_commits_and_exits_0(bus: Bus) -> None:
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_sigint_finishes_the_current_event_commits_and_exits_0(
+    bus: Bus, how: int
+) -> None:
     bus.produce(300)
     consumer = bus.consumer("c", "out.txt", "--delay", "0.005")
     _wait_for(lambda: len(bus.delivered("out.txt")) >= 30)
-    bus.stop(consumer)
+    bus.stop(consumer, how)
     delivered = bus.delivered("out.txt")
     backend = SqliteBackend(bus.path)
     (group,) = backend.groups(TOPIC)

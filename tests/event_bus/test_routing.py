@@ -164,3 +164,18 @@ def test_merge_producer_configs_lays_overrides_over_the_original_key_by_key() ->
         "other": {"c": _route()},
     }
     assert original[ENROLLED]["a"]["enabled"] is True
+
+
+def test_the_pre_event_hook_setting_names_a_callable(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}},
+        EVENT_BUS_CONSUMER_PRE_EVENT_HOOK="gc.collect",
+    )
+    connect_producer_receivers()
+    COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    consumer = make_single_consumer(topic="a", group_id="g")
+    assert isinstance(consumer, BusConsumer)
+    assert consumer.run(until_idle=True).delivered == 1
+    configure(EVENT_BUS_CONSUMER_PRE_EVENT_HOOK="openedx_events.event_bus.sqlite.DEFAULT_PATH")
+    with pytest.raises(ConsumerConfigurationError, match=r"PRE_EVENT_HOOK=.* is not callable"):
+        make_single_consumer(topic="a", group_id="g", position=0).run(until_idle=True)
