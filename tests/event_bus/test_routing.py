@@ -179,3 +179,13 @@ def test_the_pre_event_hook_setting_names_a_callable(bus_settings: Path) -> None
     configure(EVENT_BUS_CONSUMER_PRE_EVENT_HOOK="openedx_events.event_bus.sqlite.DEFAULT_PATH")
     with pytest.raises(ConsumerConfigurationError, match=r"PRE_EVENT_HOOK=.* is not callable"):
         make_single_consumer(topic="a", group_id="g", position=0).run(until_idle=True)
+
+
+def test_a_broken_producer_setting_fails_when_routes_are_connected(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_PRODUCER="no.such.module.create_producer",
+        EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}},
+    )
+    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER"):
+        connect_producer_receivers()
+    assert not any("event bus publisher" in repr(r) for r in COURSE_ENROLLMENT_CREATED.receivers)

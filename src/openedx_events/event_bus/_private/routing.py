@@ -192,10 +192,13 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     the current settings. Returns the enabled routes by event type.
 
     Raises:
-        ProducerConfigurationError: the configuration is invalid; nothing is connected.
+        ProducerConfigurationError: the configuration, or ``EVENT_BUS_PRODUCER`` when
+            something is routed, is invalid; nothing is connected.
     """
     config = get_setting("EVENT_BUS_PRODUCER_CONFIG")
     routes = validate_producer_config({} if config is None else config)
+    if routes:
+        get_producer()  # a broken EVENT_BUS_PRODUCER fails now, not at the first event
     with _lock:
         _disconnect_all()
         for signal, signal_routes in routes.items():
