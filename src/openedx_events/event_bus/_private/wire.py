@@ -7,9 +7,9 @@ backend stores exactly these three parts, so an event reads the same from any of
 
 from __future__ import annotations
 
-import importlib
+import functools
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -23,29 +23,34 @@ __all__ = ["DecodedEvent", "decode_record", "encode_event", "key_value"]
 HEADER_STYLE = "redis"
 
 
-def _wire(module: str, name: str) -> Callable[..., Any]:
-    # Resolved on first use: the codec modules import the whole schema machinery.
-    return cast(Callable[..., Any], getattr(importlib.import_module(module), name))
+class _Codec(NamedTuple):
+    serialize: Callable[[dict[str, Any], OpenEdxPublicSignal], bytes]
+    deserialize: Callable[[bytes, OpenEdxPublicSignal], dict[str, Any]]
+    to_headers: Callable[..., dict[str, str]]
+    from_headers: Callable[..., EventsMetadata]
 
 
-def _serialize(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> bytes:
-    encode = _wire("openedx_events.event_bus.avro.serializer", "serialize_event_data_to_bytes")
-    return cast(bytes, encode(dict(event_data), signal))
+@functools.cache
+def _codec() -> _Codec:
+    # Imported on first use: the codecs bring the whole schema machinery, which tools that
+    # only list topics or dead letters do not need.
+    from openedx_events.event_bus.avro.deserializer import (  # noqa: PLC0415  (see above)
+        deserialize_bytes_to_event_data,
+    )
+    from openedx_events.event_bus.avro.serializer import (  # noqa: PLC0415  (see above)
+        serialize_event_data_to_bytes,
+    )
+    from openedx_events.event_bus.headers import (  # noqa: PLC0415  (see above)
+        metadata_from_headers,
+        metadata_to_headers,
+    )
 
-
-def _deserialize(payload: bytes, signal: OpenEdxPublicSignal) -> dict[str, Any]:
-    decode = _wire("openedx_events.event_bus.avro.deserializer", "deserialize_bytes_to_event_data")
-    return cast(dict[str, Any], decode(payload, signal))
-
-
-def _to_headers(metadata: EventsMetadata) -> dict[str, str]:
-    convert = _wire("openedx_events.event_bus.headers", "metadata_to_headers")
-    return cast(dict[str, str], convert(metadata, style=HEADER_STYLE))
-
-
-def _from_headers(headers: Mapping[str, str]) -> EventsMetadata:
-    convert = _wire("openedx_events.event_bus.headers", "metadata_from_headers")
-    return cast(EventsMetadata, convert(dict(headers), style=HEADER_STYLE))
+    return _Codec(
+        serialize_event_data_to_bytes,
+        deserialize_bytes_to_event_data,
+        metadata_to_headers,
+        metadata_from_headers,
+    )
 
 
 def key_value(event_data: Mapping[str, Any], event_key_field: str | None, event_type: str) -> Any:
@@ -87,9 +92,10 @@ def encode_event(
         ProducerConfigurationError: ``event_key_field`` does not lead to a value.
     """
     key = key_value(event_data, event_key_field, signal.event_type)
+    codec = _codec()
     return Message(
-        headers=_to_headers(metadata),
-        payload=_serialize(event_data, signal),
+        headers=codec.to_headers(metadata, style=HEADER_STYLE),
+        payload=codec.serialize(dict(event_data), signal),
         key=None if key is None else str(key),
     )
 
@@ -117,6 +123,7 @@ def decode_record(record: Record) -> DecodedEvent:
     if not event_type:
         raise EventDeserializationError("", "the record has no 'type' header")
     signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
-    metadata = _from_headers(record.headers)
-    data = _deserialize(record.payload, signal)
+    codec = _codec()
+    metadata = codec.from_headers(dict(record.headers), style=HEADER_STYLE)
+    data = codec.deserialize(record.payload, signal)
     return DecodedEvent(signal=signal, metadata=metadata, data=data)
