@@ -163,3 +163,30 @@ def test_a_topic_named_like_sql_is_stored_as_data(path: Path) -> None:
     backend.append(topic, [Message(headers={"id": "2"}, payload=b"b")])
     assert [r.headers["id"] for r in backend.read(TOPIC)] == ["1"]
     assert [r.headers["id"] for r in backend.read(topic)] == ["2"]
+
+
+def test_many_connections_can_create_a_new_bus_file_at_once(tmp_path: Path) -> None:
+    """Switching a fresh file to WAL from many connections at once waits instead of failing."""
+    for attempt in range(30):
+        path = tmp_path / f"fresh-{attempt}.db"
+        start = threading.Barrier(8)
+        errors: list[Exception] = []
+
+        def open_bus(
+            path: Path = path, start: threading.Barrier = start, errors: list[Exception] = errors
+        ) -> None:
+            backend = SqliteBackend(path)
+            start.wait()
+            try:
+                backend.read(TOPIC)
+            except EventBusStorageError as error:
+                errors.append(error)
+            finally:
+                backend.close()
+
+        threads = [threading.Thread(target=open_bus) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []

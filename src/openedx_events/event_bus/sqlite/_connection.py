@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,17 +81,30 @@ class ConnectionPool:
         )
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
-            if mode != "wal":
-                (mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
-            if mode != "wal":
-                raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode})")
+            self._initialise(connection)
             connection.execute(f"PRAGMA synchronous = {self.synchronous}")
-            create_schema(connection)
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _initialise(self, connection: sqlite3.Connection) -> None:
+        # Switching a new file to WAL can fail at once with "locked" while another process
+        # does the same (SQLite does not wait there, to avoid a deadlock), so wait here.
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+                if mode != "wal":
+                    (mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode != "wal":
+                    raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode})")
+                create_schema(connection)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def close(self) -> None:
         """Close the connections this process opened."""
