@@ -66,8 +66,8 @@ def test_consume_until_idle_delivers_each_event_once_and_commits(bus_db: Path) -
     )
     assert first.exit_code == 0, first.output
     events = json_lines(first.stdout)
-    assert [event["metadata"]["id"] for event in events] == ids
-    assert [event["metadata"]["event_type"] for event in events] == [ENROLLMENT] * 4 + [LOGIN] * 2
+    assert [event["id"] for event in events] == ids
+    assert [event["type"] for event in events] == [ENROLLMENT] * 4 + [LOGIN] * 2
     assert "delivered 6, retries 0, dead-lettered 0" in first.stderr
     again = cli("consume", "--topic", "t", "--group", "g", "--db", str(bus_db), "--until-idle")
     assert json_lines(again.stdout) == []
@@ -84,7 +84,7 @@ def test_consume_until_idle_delivers_each_event_once_and_commits(bus_db: Path) -
         "2",
         "--json",
     )
-    assert [event["metadata"]["id"] for event in json_lines(other.stdout)] == ids[:2]
+    assert [event["id"] for event in json_lines(other.stdout)] == ids[:2]
 
 
 def test_consume_prints_a_line_per_event(bus_db: Path) -> None:
@@ -149,7 +149,7 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
             process.wait(timeout=20)
     for process, log in zip(consumers, logs, strict=True):
         assert process.returncode == 0, log.read_text()
-    delivered = [e["metadata"]["id"] for path in outputs for e in json_lines(path.read_text())]
+    delivered = [e["id"] for path in outputs for e in json_lines(path.read_text())]
     assert sorted(delivered) == sorted(ids)
     assert len(delivered) == len(set(delivered))
 
@@ -169,7 +169,7 @@ def test_tail_prints_events_as_they_arrive_and_only_new_ones(bus_db: Path) -> No
             reader.close()
     assert tail.returncode == 0
     events = json_lines("".join(lines))
-    assert [event["metadata"]["id"] for event in events] == new
+    assert [event["id"] for event in events] == new
     assert [event["position"] for event in events] == sorted(e["position"] for e in events)
 
 
@@ -184,7 +184,7 @@ def test_tail_does_not_consume(bus_db: Path) -> None:
     consumed = cli(
         "consume", "--topic", "t", "--group", "g", "--db", str(bus_db), "--until-idle", "--json"
     )
-    assert [event["metadata"]["id"] for event in json_lines(consumed.stdout)] == ids
+    assert [event["id"] for event in json_lines(consumed.stdout)] == ids
 
 
 def test_tail_puts_the_signal_handlers_back(bus_db: Path) -> None:

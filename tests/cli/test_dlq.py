@@ -40,7 +40,7 @@ def _consume(db: Path) -> tuple[list[str], str]:
         "consume", "--topic", "t", "--group", "g", "--db", str(db), "--until-idle", "--json"
     )
     assert result.exit_code == 0, result.output
-    return [event["metadata"]["id"] for event in json_lines(result.stdout)], result.stderr
+    return [event["id"] for event in json_lines(result.stdout)], result.stderr
 
 
 def test_a_failing_event_is_listed_then_replayed_and_delivered(

@@ -40,7 +40,7 @@ def test_produce_sends_consecutive_samples_with_fresh_ids(bus_db: Path) -> None:
     ids = result.output.split()
     stored = _tail(bus_db, "t")
     signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
-    assert [event["metadata"]["id"] for event in stored] == ids  # type: ignore[index]
+    assert [event["id"] for event in stored] == ids  # type: ignore[index]
     assert [event["data"] for event in stored] == [sample_json(signal, i) for i in (5, 6, 7)]
     assert len(set(ids)) == 3
 
@@ -66,7 +66,7 @@ def test_produce_json_payload_is_stored_as_given(bus_db: Path) -> None:
     assert "key course-v1:edX+Payload+2025" in result.output
     (stored,) = _tail(bus_db, "t")
     assert stored["data"] == payload
-    assert stored["key"] == "course-v1:edX+Payload+2025"
+    assert stored["partitionkey"] == "course-v1:edX+Payload+2025"
 
 
 def test_produce_reads_the_payload_from_a_file(bus_db: Path, tmp_path: Path) -> None:
@@ -94,8 +94,8 @@ def test_produce_names_the_field_a_payload_gets_wrong(bus_db: Path) -> None:
     """A wrongly typed, missing or unknown field is named by its dotted path; nothing is sent."""
     signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
     cases = {
-        "enrollment.user.id: expected an integer": ("user", "id", "forty-two"),
-        "enrollment.course.course_key: 'nope' is not a valid CourseKey": (
+        "field 'data.enrollment.user.id': expected an Avro long": ("user", "id", "forty-two"),
+        "field 'enrollment.course.course_key': could not decode 'nope'": (
             "course",
             "course_key",
             "nope",
@@ -124,7 +124,7 @@ def test_produce_names_the_field_a_payload_gets_wrong(bus_db: Path) -> None:
         "produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "--json", json.dumps(payload)
     )
     assert result.exit_code == 2
-    assert "enrollment.mode: missing" in result.output
+    assert "field 'data.enrollment.mode': missing field" in result.output
     assert _tail(bus_db, "t") == []
 
 
@@ -133,3 +133,35 @@ def test_produce_unknown_type_suggests_close_names(bus_db: Path) -> None:
     result = cli("produce", "COURSE_ENROLLMENT_CREATD", "--topic", "t", "--db", str(bus_db))
     assert result.exit_code == 2
     assert "Did you mean: COURSE_ENROLLMENT_CREATED" in result.output
+
+
+def test_produce_accepts_a_cloudevent_as_consume_prints_it(bus_db: Path) -> None:
+    """A CloudEvent from ``tail --json`` can be sent again: same data, fresh id."""
+    cli("produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "--index", "3")
+    (original,) = _tail(bus_db, "t")
+    result = cli(
+        "produce", ENROLLMENT, "--topic", "u", "--db", str(bus_db), "--json", json.dumps(original)
+    )
+    assert result.exit_code == 0, result.output
+    (copy,) = _tail(bus_db, "u")
+    assert copy["data"] == original["data"]
+    assert copy["type"] == original["type"]
+    assert copy["id"] != original["id"]
+
+
+def test_produce_rejects_a_cloudevent_of_another_type(bus_db: Path) -> None:
+    """A CloudEvent must be of the type named on the command line."""
+    cli("produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db))
+    (original,) = _tail(bus_db, "t")
+    result = cli(
+        "produce",
+        "SESSION_LOGIN_COMPLETED",
+        "--topic",
+        "t",
+        "--db",
+        str(bus_db),
+        "--json",
+        json.dumps(original),
+    )
+    assert result.exit_code == 2
+    assert f"the CloudEvent is of type '{ENROLLMENT}'" in result.output

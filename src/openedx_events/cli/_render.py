@@ -11,7 +11,7 @@ import click
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.cli._wire import event_data_to_json
+from openedx_events.event_bus.cloudevents_json import event_to_cloudevent
 
 __all__ = ["echo_event", "event_document", "key_of"]
 
@@ -28,14 +28,23 @@ def key_of(signal: OpenEdxPublicSignal, data: Mapping[str, Any]) -> str | None:
 
 
 def event_document(
-    signal: OpenEdxPublicSignal, metadata: EventsMetadata, data: Mapping[str, Any]
+    signal: OpenEdxPublicSignal,
+    metadata: EventsMetadata,
+    data: Mapping[str, Any],
+    position: int | None = None,
 ) -> dict[str, Any]:
-    """The event as JSON-compatible data: its metadata and its data in wire form."""
-    return {
-        "metadata": metadata.to_json_data(),
-        "key": key_of(signal, data),
-        "data": event_data_to_json(signal, dict(data)),
-    }
+    """The event as a structured-mode CloudEvent.
+
+    Two extension attributes are added: ``partitionkey``, the value at the event's key field,
+    and ``position``, the event's place in its topic, when known.
+    """
+    document = event_to_cloudevent(data, signal, metadata)
+    key = key_of(signal, data)
+    if key is not None:
+        document["partitionkey"] = key
+    if position is not None:
+        document["position"] = position
+    return document
 
 
 def echo_event(
@@ -48,13 +57,11 @@ def echo_event(
 ) -> None:
     """Print one event on one line, and flush, so a pipe sees it at once.
 
-    ``position`` (the event's place in its topic) starts the line, or is a JSON member.
+    ``position`` (the event's place in its topic) starts the line, or is a CloudEvent
+    attribute.
     """
     if as_json:
-        document = event_document(signal, metadata, data)
-        if position is not None:
-            document = {"position": position, **document}
-        line = json.dumps(document)
+        line = json.dumps(event_document(signal, metadata, data, position))
     else:
         key = key_of(signal, data)
         line = f"{metadata.time.isoformat()}  {signal.event_type}  {metadata.id}" + (

@@ -1,8 +1,8 @@
 """What the commands need from the wire format and the bus, in one place.
 
-Event data is shown and read as its Avro record in JSON: opaque keys, UUIDs and datetimes as
-strings, optional fields as ``null`` (the form of the reference's ``to_dict``), and bytes as
-Avro's JSON encoding writes them.
+Event data is shown and read in the form of a CloudEvent's ``data``: the event's Avro record in
+JSON, with opaque keys, UUIDs and datetimes as strings, optional fields as ``null`` and bytes in
+base64 (see ``openedx_events.event_bus.cloudevents_json``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,7 @@ import click
 from openedx_events._private.settings import configure
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli._common import all_signals
-from openedx_events.cli._payload import (
-    PayloadError,
-    avro_record_from_json,
-    avro_record_to_json,
-)
+from openedx_events.event_bus.cloudevents_json import event_from_cloudevent, event_to_cloudevent
 from openedx_events.exceptions import EventDeserializationError, EventSerializationError
 from openedx_events.samples import sample_event_data
 
@@ -65,10 +61,9 @@ def configure_sqlite_bus(db: Path | None) -> None:
 
 
 def event_data_to_json(signal: OpenEdxPublicSignal, data: dict[str, Any]) -> dict[str, Any]:
-    """The JSON-compatible Avro record of ``data`` (keys and times as strings)."""
-    from openedx_events.event_bus.avro import AvroSignalSerializer  # noqa: PLC0415  (slow import)
-
-    return avro_record_to_json(AvroSignalSerializer(signal).to_dict(data))  # type: ignore[no-any-return]  # a dict in, a dict out
+    """The JSON form of ``data``: the ``data`` member of the event's CloudEvent."""
+    envelope = event_to_cloudevent(data, signal, signal.generate_signal_metadata())
+    return envelope["data"]  # type: ignore[no-any-return]  # a JSON object by construction
 
 
 def sample_json(signal: OpenEdxPublicSignal, index: int) -> dict[str, Any] | None:
@@ -79,19 +74,32 @@ def sample_json(signal: OpenEdxPublicSignal, index: int) -> dict[str, Any] | Non
 
 
 def event_data_from_json(signal: OpenEdxPublicSignal, document: Any) -> dict[str, Any]:
-    """The keyword arguments of ``signal`` built from JSON in the form of :func:`sample_json`.
+    """The keyword arguments of ``signal`` from JSON: its data, or a whole CloudEvent.
+
+    A document with a ``specversion`` member is a structured-mode CloudEvent (as ``consume
+    --json`` prints them) and must be of ``signal``'s type; any other is the event's data.
 
     Raises:
-        click.BadParameter: the document does not fit the event's data; names the field.
+        click.BadParameter: the document does not fit the event; names the field at fault.
     """
-    from openedx_events.event_bus.avro import AvroSignalDeserializer  # noqa: PLC0415
-
     if bus_schema(signal) is None:
         raise click.BadParameter(
             f"{signal.event_type} cannot travel on the event bus", param_hint="EVENT_TYPE"
         )
+    if isinstance(document, dict) and "specversion" in document:
+        envelope = document
+        if envelope.get("type") != signal.event_type:
+            raise click.BadParameter(
+                f"the CloudEvent is of type {envelope.get('type')!r}, not {signal.event_type}",
+                param_hint="--json",
+            )
+    else:
+        # Fresh envelope attributes around the given data; the sample only fills the
+        # envelope's own data, which is replaced.
+        metadata = signal.generate_signal_metadata()
+        sample = sample_event_data(signal)
+        envelope = {**event_to_cloudevent(sample, signal, metadata), "data": document}
     try:
-        record = avro_record_from_json(signal.init_data, document)
-        return AvroSignalDeserializer(signal).from_dict(record)
-    except (PayloadError, EventDeserializationError) as error:
+        return event_from_cloudevent(envelope).event_data
+    except EventDeserializationError as error:
         raise click.BadParameter(str(error), param_hint="--json") from error
