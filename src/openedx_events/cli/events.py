@@ -149,11 +149,11 @@ def show_event(event_type: str, index: int, as_json: bool) -> None:
     if schema is None:
         console.print("[red]none: this event cannot travel on the event bus[/red]")
     else:
-        console.print(Syntax(json.dumps(schema, indent=2), "json"))
+        console.print(Syntax(json.dumps(schema, indent=2), "json", word_wrap=True))
     console.print(f"[bold]sample payload[/bold] (index {index})")
     sample = sample_json(signal, index)
     if sample is not None:
-        console.print(Syntax(json.dumps(sample, indent=2), "json"))
+        console.print(Syntax(json.dumps(sample, indent=2), "json", word_wrap=True))
         return
     try:
         console.print(escape(repr(sample_event_data(signal, index))))
