@@ -94,10 +94,10 @@ def _wait_until_ready(consumers: list[subprocess.Popen[bytes]], run_dir: Path) -
 
 
 def run_processes(config: DemoConfig, console: Console) -> RunOutcome:
-    """Start the consumers and the producer, show progress, and stop everyone when done.
+    """Start the consumers, then (once they are ready) the producer; show progress; stop all.
 
-    The run is done when every produced event was delivered once, or when ``timeout``
-    seconds pass without a new delivery after the producer finished.
+    The run is done when every produced event was delivered once, when ``timeout`` seconds
+    pass without a new delivery after the producer finished, or when every consumer died.
     """
     common = ("--db", str(config.db), "--run-dir", str(config.run_dir), "--topic", config.topic)
     consumers = [

@@ -2,8 +2,8 @@
 
 Each process of the demo appends tab-separated lines to its own file in the run directory:
 the producer one line per event sent (``id, type, sent time``), each consumer one line per
-receiver call (``id, type, latency in microseconds, outcome``). Files, rather than shared
-memory, so that what is counted is exactly what the processes reported.
+receiver call (``id, type, latency in microseconds, outcome, receive time``). Files, rather
+than shared memory, so that what is counted is exactly what the processes reported.
 """
 
 from __future__ import annotations
