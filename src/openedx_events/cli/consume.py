@@ -7,11 +7,7 @@ one that prints it. ``tail`` claims and commits nothing: it only prints what arr
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import threading
-from collections.abc import Iterator
-from types import FrameType
 from typing import Any
 
 import click
@@ -21,11 +17,10 @@ from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli import _bus
 from openedx_events.cli._common import all_signals, bus_options
 from openedx_events.cli._render import echo_event
+from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["consume", "tail"]
-
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class _Printer:
@@ -88,22 +83,6 @@ def consume(
         )
 
 
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """An event set by SIGTERM or SIGINT while the block runs; the old handlers come back."""
-    stop = threading.Event()
-
-    def handle(number: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {number: signal.signal(number, handle) for number in _STOP_SIGNALS}
-    try:
-        yield stop
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
 @click.command()
 @click.option("--topic", required=True, help="The topic to watch.")
 @click.option("--from-beginning", is_flag=True, help="Print the events already in the topic first.")
@@ -121,7 +100,8 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
 
     Each line starts with the event's position in the topic.
     """
-    with _stop_on_signals() as stop:
+    stop = threading.Event()
+    with stop_on_signals(stop):
         position = 0 if from_beginning else _bus.topic_end(topic)
         try:
             events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)

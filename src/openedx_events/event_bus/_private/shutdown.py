@@ -9,11 +9,22 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["stop_on_signals"]
+__all__ = ["set_from_signal_handler", "stop_on_signals"]
 
 log = logging.getLogger("openedx_events.event_bus.consumer")
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def set_from_signal_handler(stop: threading.Event) -> None:
+    """Set ``stop`` from a signal handler, without the deadlock a direct ``stop.set()`` risks.
+
+    A Python signal handler runs in the main thread between two bytecodes, possibly while
+    that thread holds the event's internal lock inside ``stop.wait()``; ``Event.set`` would
+    then wait forever for a lock its own thread holds. A short-lived thread takes the lock
+    as soon as the interrupted code lets it go.
+    """
+    threading.Thread(target=stop.set, name="openedx-events-stop", daemon=True).start()
 
 
 @contextlib.contextmanager
@@ -30,7 +41,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
     def handle(number: int, frame: FrameType | None) -> None:
         log.info("Got %s: finishing the current event, then stopping", signal.Signals(number).name)
-        stop.set()
+        set_from_signal_handler(stop)
         for each, handler in previous.items():  # a second signal is not ignored
             signal.signal(each, handler)
 
