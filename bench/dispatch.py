@@ -3,9 +3,10 @@
 For five catalog events it measures, in the same run:
 
 * ``ours``: this package's ``OpenEdxPublicSignal.send_event`` (robust, the default);
-* ``floor (stdlib uuid1)``: a plain loop doing the least any dispatcher must do per event: a
-  version-1 UUID from ``uuid.uuid1()``, the current UTC time, then a call of every receiver
-  with the same keyword arguments, collecting ``(receiver, response)`` pairs;
+* ``floor (stdlib uuid1)``: a plain loop doing the least any dispatcher must do per event: the
+  same metadata as a plain dict (a version-1 UUID from ``uuid.uuid1()``, the current UTC time
+  and the signal's five fixed values), then a call of every receiver with the same keyword
+  arguments, collecting ``(receiver, response)`` pairs;
 * ``floor (fast uuid1)``: the same loop with this package's own uuid1 generator, which is the
   honest floor for us (the standard library's uuid1 locks a clock file on every call);
 * ``reference``: openedx-events 11.2.0 with Django, in its own Python 3.12 virtualenv (see
@@ -24,6 +25,7 @@ import argparse
 import inspect
 import json
 import platform
+import socket
 import sys
 import time
 import uuid
@@ -35,6 +37,7 @@ import attrs
 from opaque_keys import OpaqueKey
 from reference_env import run_reference
 
+import openedx_events
 from openedx_events._private.uuid1 import uuid1 as fast_uuid1
 from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal, load_all_signals
@@ -183,11 +186,28 @@ def floor_sender(
     data: dict[str, Any],
     make_id: Callable[[], uuid.UUID],
 ) -> Callable[[], object]:
-    """The least a dispatcher does per event: an id, a UTC time, every receiver called."""
+    """The least a dispatcher does per event: its metadata, every receiver called.
+
+    The metadata is a plain dict of the seven values ``send_event`` stamps: a fresh id and
+    UTC time, and five values that are the same for every event of the signal.
+    """
     now = datetime.now
+    event_type = signal.event_type
+    minorversion = signal.minor_version
+    source = "openedx/SERVICE_NAME_UNSET/web"
+    sourcehost = socket.gethostname()
+    sourcelib = tuple(int(part) for part in openedx_events.__version__.split("."))
 
     def send() -> list[tuple[Callable[..., None], Any]]:
-        metadata = (make_id(), now(UTC))
+        metadata = {
+            "event_type": event_type,
+            "id": make_id(),
+            "minorversion": minorversion,
+            "source": source,
+            "sourcehost": sourcehost,
+            "time": now(UTC),
+            "sourcelib": sourcelib,
+        }
         responses = []
         for receiver in receivers:
             try:

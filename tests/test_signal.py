@@ -237,6 +237,25 @@ def test_stamped_metadata_equals_metadata_built_from_its_own_fields() -> None:
     assert EventsMetadata.from_json(metadata.to_json()) == metadata
 
 
+def test_metadata_source_follows_the_service_name_between_sends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A service name set between two events of one signal names the second one's source."""
+    monkeypatch.delenv("SERVICE_VARIANT", raising=False)
+    signal = make_signal()
+    recorder = Recorder()
+    signal.connect(recorder)
+    monkeypatch.setenv("EVENTS_SERVICE_NAME", "lms")
+    signal.send_event(score=Score(1))
+    monkeypatch.setenv("EVENTS_SERVICE_NAME", "discovery")
+    signal.send_event(score=Score(2))
+    assert [call["metadata"].source for call in recorder.calls] == [
+        "openedx/lms/web",
+        "openedx/discovery/web",
+    ]
+    assert recorder.calls[0]["metadata"].event_type == signal.event_type
+
+
 def test_time_argument_sets_the_event_time() -> None:
     """send_event(time=...) stamps that time."""
     signal = make_signal()

@@ -88,7 +88,7 @@ def _sourcelib_or_default(value: tuple[int, ...] | None) -> tuple[int, ...]:
     return library_version_tuple() if value is None else value
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class EventsMetadata:
     """Who sent an event, when, and under which type and version.
 

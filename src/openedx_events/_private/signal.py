@@ -23,15 +23,9 @@ _HOSTNAME = socket.gethostname()
 _UTC = UTC
 _now = datetime.now
 # EventsMetadata is a frozen slots class: its slot setters fill a fresh instance directly.
+# EventsMetadata is a frozen attrs class: a fresh instance gets its whole __dict__ at once.
 _new = object.__new__
-_slots = EventsMetadata.__dict__
-_set_event_type = _slots["event_type"].__set__
-_set_id = _slots["id"].__set__
-_set_minorversion = _slots["minorversion"].__set__
-_set_source = _slots["source"].__set__
-_set_sourcehost = _slots["sourcehost"].__set__
-_set_time = _slots["time"].__set__
-_set_sourcelib = _slots["sourcelib"].__set__
+_set_fields = EventsMetadata.__dict__["__dict__"].__set__
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -80,6 +74,7 @@ class OpenEdxPublicSignal:
         self._data_items = tuple(self.init_data.items())
         self._data_keys = self.init_data.keys()
         self._data_count = len(self._data_items)
+        self._metadata_template: dict[str, Any] = {"source": None}
         self._registry = registry if registry is not None else default_registry
         self._registry.register(self)
 
@@ -163,22 +158,21 @@ class OpenEdxPublicSignal:
             return EventsMetadata(
                 event_type=self.event_type, minorversion=self.minor_version, time=time
             )
-        return self._fresh_metadata()
-
-    def _fresh_metadata(self) -> EventsMetadata:
-        # The hot path: every value below is built here and known valid, so the attrs
-        # converters and validators would only re-check them.
+        # The hot path: every value is built here and known valid, so the attrs converters
+        # and validators would only re-check them. The fields that are the same for every
+        # event of the signal come from a template, refreshed when the service name changes.
+        source = event_source()
+        template = self._metadata_template
+        if template["source"] is not source:
+            template = self._metadata_template = _metadata_template(self, source)
+        fields = template.copy()
+        fields["id"] = uuid1()
+        fields["time"] = _now(_UTC)
         metadata = _new(EventsMetadata)
-        _set_event_type(metadata, self.event_type)
-        _set_id(metadata, uuid1())
-        _set_minorversion(metadata, self.minor_version)
-        _set_source(metadata, event_source())
-        _set_sourcehost(metadata, _HOSTNAME)
-        _set_time(metadata, _now(_UTC))
-        _set_sourcelib(metadata, _SOURCELIB)
+        _set_fields(metadata, fields)
         return metadata
 
-    def send_event(  # noqa: PLR0912  (the hot path is inlined on purpose)
+    def send_event(
         self, send_robust: bool = True, time: datetime | None = None, **data: Any
     ) -> list[tuple[Receiver, Any]]:
         """Validate ``data``, stamp fresh metadata and call every receiver.
@@ -195,48 +189,15 @@ class OpenEdxPublicSignal:
         Raises:
             SenderValidationError: an argument is missing, unexpected or of the wrong type.
         """
-        # Validation and dispatch are inlined here: this is the hot path of every event.
-        try:
-            for name, expected in self._data_items:
-                if not isinstance(data[name], expected):
-                    self._reject(data)
-        except KeyError:
-            self._reject(data)
-        if len(data) != self._data_count:
-            self._reject(data)
+        self._validate(data)
         if not self._allow_events:
             return []
-        if time is None:  # what _fresh_metadata does, without the call
-            metadata = _new(EventsMetadata)
-            _set_event_type(metadata, self.event_type)
-            _set_id(metadata, uuid1())
-            _set_minorversion(metadata, self.minor_version)
-            _set_source(metadata, event_source())
-            _set_sourcehost(metadata, _HOSTNAME)
-            _set_time(metadata, _now(_UTC))
-            _set_sourcelib(metadata, _SOURCELIB)
-        else:
-            metadata = self.generate_signal_metadata(time)
+        metadata = self.generate_signal_metadata(time)
         if _observers:
             _notify(self, metadata, False, data)
-        refs = self._receivers._refs
-        if refs is None:
-            refs = self._receivers.refs()
-        if not send_robust or self._allow_send_event_failure or _strict_mode[0]:
-            return self._dispatch(metadata, False, False, data)
-        responses: list[tuple[Receiver, Any]] = []
-        for ref in refs:
-            receiver = ref()
-            if receiver is None:  # a weakly held receiver died since the cache was built
-                continue
-            try:
-                response = receiver(
-                    signal=self, sender=None, metadata=metadata, from_event_bus=False, **data
-                )
-            except Exception as error:  # a robust send isolates receivers from each other
-                response = self._log_failure(receiver, metadata, error)
-            responses.append((receiver, response))
-        return responses
+        if not self._receivers.refs():
+            return []
+        return self._dispatch(metadata, False, send_robust, data)
 
     def send_event_with_custom_metadata(
         self, metadata: EventsMetadata, /, *, send_robust: bool = True, **data: Any
@@ -312,23 +273,13 @@ class OpenEdxPublicSignal:
         send_robust: bool,
         data: dict[str, Any],
     ) -> list[tuple[Receiver, Any]]:
-        receivers = self._receivers.live()
-        if not send_robust or self._allow_send_event_failure or _strict_mode[0]:
-            return [
-                (
-                    receiver,
-                    receiver(
-                        signal=self,
-                        sender=None,
-                        metadata=metadata,
-                        from_event_bus=from_event_bus,
-                        **data,
-                    ),
-                )
-                for receiver in receivers
-            ]
+        refs = self._receivers.refs()
+        robust = send_robust and not self._allow_send_event_failure and not _strict_mode[0]
         responses: list[tuple[Receiver, Any]] = []
-        for receiver in receivers:
+        for ref in refs:
+            receiver = ref()
+            if receiver is None:  # a weakly held receiver died since the list was built
+                continue
             try:
                 response = receiver(
                     signal=self,
@@ -337,7 +288,10 @@ class OpenEdxPublicSignal:
                     from_event_bus=from_event_bus,
                     **data,
                 )
-            except Exception as error:  # a robust send isolates receivers from each other
+            except Exception as error:
+                if not robust:
+                    raise
+                # A robust send isolates receivers from each other.
                 response = self._log_failure(receiver, metadata, error)
             responses.append((receiver, response))
         return responses
@@ -357,6 +311,20 @@ class OpenEdxPublicSignal:
 
 
 _SOURCELIB = library_version_tuple()
+
+
+def _metadata_template(signal: OpenEdxPublicSignal, source: str) -> dict[str, Any]:
+    """The metadata fields of ``signal``'s events, in field order; id and time left to fill."""
+    return {
+        "event_type": signal.event_type,
+        "id": None,
+        "minorversion": signal.minor_version,
+        "source": source,
+        "sourcehost": _HOSTNAME,
+        "time": None,
+        "sourcelib": _SOURCELIB,
+    }
+
 
 # Set by the testing helpers' strict mode: every send propagates receiver exceptions.
 _strict_mode = [False]
