@@ -8,9 +8,13 @@ from typing import Any, BinaryIO
 
 import attrs
 import pytest
+from ccx_keys.locator import CCXLocator
+from hypothesis import given
+from hypothesis import strategies as st
 from opaque_keys.edx.keys import CourseKey
 from opaque_keys.edx.locator import CourseLocator
 
+from openedx_events._private.avro.custom_types import course_key_string, usage_key_string
 from openedx_events._private.registry import SignalRegistry
 from openedx_events.content_authoring.data import CertificateConfigData, CertificateSignatoryData
 from openedx_events.content_authoring.signals import COURSE_CERTIFICATE_CONFIG_CHANGED
@@ -180,3 +184,38 @@ def test_decoding_runs_the_post_init_hook() -> None:
     )
     blob = serialize_event_data_to_bytes({"hooked": _Hooked("ada")}, signal)
     assert deserialize_bytes_to_event_data(blob, signal)["hooked"].upper == "ADA"
+
+
+# Keys in every form str() knows: plain, with a branch or a version, deprecated, CCX.
+_KEY_PART = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,8}", fullmatch=True)
+_VERSION = st.from_regex(r"[0-9a-f]{24}", fullmatch=True)
+
+
+@st.composite
+def _any_course_key(draw: st.DrawFn) -> CourseKey:
+    org, course, run = draw(_KEY_PART), draw(_KEY_PART), draw(_KEY_PART)
+    form = draw(st.sampled_from(["plain", "branch", "version", "deprecated", "ccx"]))
+    if form == "branch":
+        return CourseLocator(org, course, run, branch=draw(_KEY_PART))
+    if form == "version":
+        return CourseLocator(org, course, run, version_guid=draw(_VERSION))
+    if form == "deprecated":
+        return CourseLocator(org, course, run, deprecated=True)
+    if form == "ccx":
+        return CCXLocator(org=org, course=course, run=run, ccx=str(draw(st.integers(1, 10**6))))
+    return CourseLocator(org, course, run)
+
+
+@given(key=_any_course_key())
+def test_course_keys_are_written_as_their_string(key: CourseKey) -> None:
+    """The direct formatting of plain course keys gives str(key), and every other form too."""
+    assert course_key_string(key) == str(key)
+
+
+@given(course=_any_course_key(), block_type=_KEY_PART, block_id=_KEY_PART)
+def test_usage_keys_are_written_as_their_string(
+    course: CourseKey, block_type: str, block_id: str
+) -> None:
+    """The direct formatting of block-v1 keys gives str(key), and every other form too."""
+    key = course.make_usage_key(block_type, block_id)
+    assert usage_key_string(key) == str(key)

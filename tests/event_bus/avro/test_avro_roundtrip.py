@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import fastavro
 import pytest
 from avro_strategies import event_data
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +58,25 @@ def test_fast_codec_agrees_with_the_checked_one(
     assert codec.to_record(sent) == checked_encode(codec.fields, sent)
     blob = codec.encode(sent)
     _assert_same_event(signal, checked_decode(codec.fields, blob), codec.decode(blob))
+
+
+@pytest.mark.parametrize("signal", ALL_SIGNALS, **_ids)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_flat_schema_writes_and_reads_the_bytes_of_the_event_schema(
+    signal: OpenEdxPublicSignal, data: st.DataObject
+) -> None:
+    """Bytes go through the flat schema exactly as through the event's own nested one."""
+    sent = data.draw(event_data(signal))
+    codec = codec_for(signal)
+    nested = io.BytesIO()
+    fastavro.schemaless_writer(nested, codec.parsed_schema, codec.to_record(sent))
+    blob = serialize_event_data_to_bytes(sent, signal)
+    assert blob == nested.getvalue()
+    read_nested = fastavro.schemaless_reader(io.BytesIO(blob), codec.parsed_schema, None)
+    _assert_same_event(
+        signal, codec.from_record(read_nested), deserialize_bytes_to_event_data(blob, signal)
+    )
 
 
 @pytest.mark.parametrize("optionals", [True, False])

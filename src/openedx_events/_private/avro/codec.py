@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import fastavro
 
-from openedx_events._private.avro.decoder import compile_decoder
+from openedx_events._private.avro.decoder import compile_decoder, compile_flat_decoder
 from openedx_events._private.avro.diagnose import FieldProblem, checked_decode, checked_encode
-from openedx_events._private.avro.encoder import compile_encoder
+from openedx_events._private.avro.encoder import compile_encoder, compile_flat_encoder
 from openedx_events._private.avro.model import UnsupportedTypeError
 from openedx_events._private.avro.schema import (
     SchemaConflictError,
+    flat_schema,
     signal_record_fields,
     signal_schema,
 )
@@ -51,12 +52,16 @@ class SignalCodec:
         self.parsed_schema = fastavro.parse_schema(copy.deepcopy(self.schema))
         self.to_record = compile_encoder(self.fields, self.event_type)
         self.from_record = compile_decoder(self.fields, self.event_type)
+        # Bytes are written and read through the flat schema: the same bytes, handled faster.
+        self.flat_schema = fastavro.parse_schema(flat_schema(self.event_type, self.fields))
+        self.to_flat_record = compile_flat_encoder(self.fields, self.event_type)
+        self.from_flat_record = compile_flat_decoder(self.fields, self.event_type)
 
     def encode(self, event_data: Mapping[str, Any]) -> bytes:
         """The schemaless Avro bytes of ``event_data`` (the signal's keyword arguments)."""
         try:
             out = _BytesIO()
-            _write(out, self.parsed_schema, self.to_record(event_data))
+            _write(out, self.flat_schema, self.to_flat_record(event_data))
             return out.getvalue()
         except Exception as error:
             raise self.encode_error(event_data, error) from error
@@ -68,10 +73,10 @@ class SignalCodec:
         """The signal's keyword arguments, decoded from schemaless Avro ``data``."""
         try:
             stream = _BytesIO(data)
-            record = _read(stream, self.parsed_schema, None)
+            record = _read(stream, self.flat_schema, None)
             if stream.tell() != len(data):
                 raise ValueError("trailing bytes")
-            return self.from_record(record)
+            return self.from_flat_record(record)
         except Exception as error:
             raise self.decode_error(data, error) from error
 

@@ -21,13 +21,22 @@ from ccx_keys.locator import CCXLocator
 from opaque_keys import OpaqueKey
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from opaque_keys.edx.locator import (
+    BlockUsageLocator,
+    CourseLocator,
     LibraryCollectionLocator,
     LibraryContainerLocator,
     LibraryLocatorV2,
     LibraryUsageLocatorV2,
 )
 
-__all__ = ["CustomType", "custom_type_for", "register_custom_type", "registered_custom_types"]
+__all__ = [
+    "CustomType",
+    "course_key_string",
+    "custom_type_for",
+    "register_custom_type",
+    "registered_custom_types",
+    "usage_key_string",
+]
 
 # Parsed keys are immutable value objects, so a parse can be shared by every event that
 # carries the same string; this cache bounds the memory that sharing costs.
@@ -71,6 +80,44 @@ def _stream_bytes(stream: Any) -> bytes:
             stream.seek(position)
         return bytes(data)
     return bytes(stream.read())
+
+
+# The two keys most events carry, in their usual form (no branch, no version, not the
+# deprecated slash format), are formatted here directly: str() builds them through several
+# method calls and a join, the largest cost in encoding an event that carries them. Any
+# other form, and every subclass, goes through str().
+_COURSE_PREFIX = f"{CourseLocator.CANONICAL_NAMESPACE}:"
+_BLOCK_PREFIX = f"{BlockUsageLocator.CANONICAL_NAMESPACE}:"
+_BLOCK_TYPE = f"+{BlockUsageLocator.BLOCK_TYPE_PREFIX}@"
+_BLOCK_ID = f"+{BlockUsageLocator.BLOCK_PREFIX}@"
+
+
+def _is_plain_course(key: Any) -> bool:
+    return (
+        key.__class__ is CourseLocator
+        and key.branch is None
+        and key.version_guid is None
+        and not key.deprecated
+    )
+
+
+def course_key_string(key: CourseKey) -> str:
+    """``str(key)``, formatted directly for a plain ``course-v1`` key."""
+    if _is_plain_course(key):
+        return f"{_COURSE_PREFIX}{key.org}+{key.course}+{key.run}"
+    return str(key)
+
+
+def usage_key_string(key: UsageKey) -> str:
+    """``str(key)``, formatted directly for a ``block-v1`` key of a plain course."""
+    if key.__class__ is BlockUsageLocator:
+        course = key.course_key
+        if _is_plain_course(course):
+            return (
+                f"{_BLOCK_PREFIX}{course.org}+{course.course}+{course.run}"
+                f"{_BLOCK_TYPE}{key.block_type}{_BLOCK_ID}{key.block_id}"
+            )
+    return str(key)
 
 
 _lock = threading.Lock()
@@ -126,9 +173,11 @@ def custom_type_for(annotation: Any) -> CustomType | None:
 
 
 def _register_defaults() -> None:
+    register_custom_type(
+        CourseKey, "string", course_key_string, _cached_parser(CourseKey.from_string)
+    )
+    register_custom_type(UsageKey, "string", usage_key_string, _cached_parser(UsageKey.from_string))
     for key_type in (
-        CourseKey,
-        UsageKey,
         CCXLocator,
         LibraryLocatorV2,
         LibraryUsageLocatorV2,

@@ -7,8 +7,9 @@ custom types and data classes. Every decoded value is kept as it came, falsy one
 from __future__ import annotations
 
 import inspect
+import itertools
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -24,12 +25,23 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["compile_decoder"]
+__all__ = ["compile_decoder", "compile_flat_decoder"]
 
 
 def compile_decoder(fields: tuple[FieldNode, ...], label: str) -> Callable[[Any], dict[str, Any]]:
     """A function mapping the Avro record of ``fields`` to a signal's keyword arguments."""
     return _DecoderBuilder(label).build(fields)
+
+
+def compile_flat_decoder(
+    fields: tuple[FieldNode, ...], label: str
+) -> Callable[[Any], dict[str, Any]]:
+    """A function mapping the record of the flat schema of ``fields`` to keyword arguments.
+
+    The record is what fastavro reads through :func:`.schema.flat_schema`: the leaves
+    of the nested record, depth first, as ``f0``, ``f1``, ...
+    """
+    return _DecoderBuilder(label).build_flat(fields)
 
 
 class _DecoderBuilder:
@@ -47,6 +59,41 @@ class _DecoderBuilder:
         lines.append(f"    return {{{items}}}")
         self._builder.add("\n".join(lines))
         return self._builder.compile(name)
+
+    def build_flat(self, fields: tuple[FieldNode, ...]) -> Callable[[Any], dict[str, Any]]:
+        name = self._builder.new_name("decode_flat_event")
+        body: list[str] = []
+        leaves = itertools.count()
+        records = itertools.count()
+        items = ", ".join(
+            f"{field.name!r}: {self._unflatten(field, leaves, records, body)}" for field in fields
+        )
+        count = next(leaves)
+        lines = [f"def {name}(d):"]
+        lines += [f"    a{i} = d['f{i}']" for i in range(count)]
+        lines += body
+        lines.append(f"    return {{{items}}}")
+        self._builder.add("\n".join(lines))
+        return self._builder.compile(name)
+
+    def _unflatten(
+        self,
+        field: FieldNode,
+        leaves: Iterator[int],
+        records: Iterator[int],
+        lines: list[str],
+    ) -> str:
+        """The expression of ``field``'s value, from the leaf locals ``a0``, ``a1``, ...
+
+        An inlined record is built by lines added to ``lines``, into a local of its own.
+        """
+        if not field.inlinable:
+            return self._field(field, f"a{next(leaves)}")
+        assert isinstance(field.node, RecordNode)  # what inlinable means
+        values = [self._unflatten(inner, leaves, records, lines) for inner in field.node.fields]
+        target = f"r{next(records)}"
+        self._construct(field.node, values, target, lines)
+        return target
 
     @staticmethod
     def _locals(fields: tuple[FieldNode, ...]) -> list[str]:
@@ -84,29 +131,34 @@ class _DecoderBuilder:
         name = self._builder.new_name(f"decode_{node.name}_")
         self._records[node.cls] = name
         lines = [f"def {name}(d):", *self._locals(node.fields)]
+        values = [self._field(field, f"a{i}") for i, field in enumerate(node.fields)]
+        self._construct(node, values, "o", lines)
+        lines.append("    return o")
+        self._builder.add("\n".join(lines))
+        return name
+
+    def _construct(
+        self, node: RecordNode, values: list[str], target: str, lines: list[str]
+    ) -> None:
+        """Add lines that build ``node``'s class from ``values`` (one per field) into ``target``."""
+        cls = self._builder.constant(node.cls, "cls")
         setters = _slot_setters(node)
         if setters is not None:
             # Filling the slots directly skips attrs' __init__, which would only copy the values.
             new = self._builder.constant(object.__new__, "new")
-            lines.append(f"    o = {new}({self._builder.constant(node.cls, 'cls')})")
-            for i, (field, setter) in enumerate(zip(node.fields, setters, strict=True)):
-                set_name = self._builder.constant(setter, "set")
-                lines.append(f"    {set_name}(o, {self._field(field, f'a{i}')})")
-            lines.append("    return o")
-            self._builder.add("\n".join(lines))
-            return name
-        cls = self._builder.constant(node.cls, "cls")
+            lines.append(f"    {target} = {new}({cls})")
+            for value, setter in zip(values, setters, strict=True):
+                lines.append(f"    {self._builder.constant(setter, 'set')}({target}, {value})")
+            return
         positional = [
-            self._field(field, f"a{i}") for i, field in enumerate(node.fields) if not field.kw_only
+            value for field, value in zip(node.fields, values, strict=True) if not field.kw_only
         ]
         keywords = [
-            f"{check_identifier(field.init_name)}={self._field(field, f'a{i}')}"
-            for i, field in enumerate(node.fields)
+            f"{check_identifier(field.init_name)}={value}"
+            for field, value in zip(node.fields, values, strict=True)
             if field.kw_only
         ]
-        lines.append(f"    return {cls}({', '.join(positional + keywords)})")
-        self._builder.add("\n".join(lines))
-        return name
+        lines.append(f"    {target} = {cls}({', '.join(positional + keywords)})")
 
 
 def _slot_setters(node: RecordNode) -> list[Callable[[Any, Any], None]] | None:

@@ -21,7 +21,7 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["Mismatch", "compile_encoder"]
+__all__ = ["Mismatch", "compile_encoder", "compile_flat_encoder"]
 
 
 class Mismatch(TypeError):
@@ -74,6 +74,17 @@ def compile_encoder(
     return _EncoderBuilder(label).build(fields)
 
 
+def compile_flat_encoder(
+    fields: tuple[FieldNode, ...], label: str
+) -> Callable[[Mapping[str, Any]], Any]:
+    """A function mapping a signal's keyword arguments to the record of its flat schema.
+
+    The record fills :func:`.schema.flat_schema`: the leaves of the nested record,
+    depth first, as ``f0``, ``f1``, ...
+    """
+    return _EncoderBuilder(label).build_flat(fields)
+
+
 class _EncoderBuilder:
     def __init__(self, label: str) -> None:
         self._builder = FunctionBuilder(f"encoder {label}")
@@ -89,6 +100,31 @@ class _EncoderBuilder:
         lines.append(self._return(fields))
         self._builder.add("\n".join(lines))
         return self._builder.compile(name)
+
+    def build_flat(self, fields: tuple[FieldNode, ...]) -> Callable[[Mapping[str, Any]], Any]:
+        name = self._builder.new_name("encode_flat_event")
+        lines = [f"def {name}(d):", f"    if len(d) != {len(fields)}: {self._bad}(d)"]
+        leaves: list[str] = []
+        for i, field in enumerate(fields):
+            lines.append(f"    a{i} = d[{check_identifier(field.name)!r}]")
+            self._flatten(field, f"a{i}", lines, leaves)
+        items = ", ".join(f"'f{i}': {leaf}" for i, leaf in enumerate(leaves))
+        lines.append(f"    return {{{items}}}")
+        self._builder.add("\n".join(lines))
+        return self._builder.compile(name)
+
+    def _flatten(self, field: FieldNode, var: str, lines: list[str], leaves: list[str]) -> None:
+        """Add the leaf expressions of ``field`` (held in ``var``), reading inlined records."""
+        if not field.inlinable:
+            leaves.append(self._field(field, var))
+            return
+        assert isinstance(field.node, RecordNode)  # what inlinable means
+        cls = self._builder.constant(field.node.cls, "cls")
+        lines.append(f"    if not isinstance({var}, {cls}): {self._bad}({var})")
+        for i, inner in enumerate(field.node.fields):
+            inner_var = f"{var}_{i}"
+            lines.append(f"    {inner_var} = {var}.{check_identifier(inner.name)}")
+            self._flatten(inner, inner_var, lines, leaves)
 
     def _return(self, fields: tuple[FieldNode, ...]) -> str:
         items = ", ".join(

@@ -88,6 +88,15 @@ class FieldNode:
     optional: bool
     node: Node
 
+    @property
+    def inlinable(self) -> bool:
+        """Whether the field is a required record, whose fields the flat writer inlines.
+
+        Avro writes a record as its fields one after the other, with nothing around them, so
+        such a field's bytes are the same whether it is nested or its fields are inlined.
+        """
+        return not self.optional and isinstance(self.node, RecordNode)
+
 
 @attrs.frozen(eq=False)
 class RecordNode:

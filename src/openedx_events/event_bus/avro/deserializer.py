@@ -53,10 +53,10 @@ def deserialize_bytes_to_event_data(data: bytes, signal: OpenEdxPublicSignal) ->
     codec = cached_codecs.get(signal) or codec_for(signal)
     try:
         stream = _BytesIO(data)
-        record = _read(stream, codec.parsed_schema, None)
+        record = _read(stream, codec.flat_schema, None)
         if stream.tell() != len(data):
             raise ValueError("trailing bytes")
-        return codec.from_record(record)
+        return codec.from_flat_record(record)
     except Exception as error:
         raise codec.decode_error(data, error) from error
 

@@ -60,7 +60,7 @@ def serialize_event_data_to_bytes(
     codec = cached_codecs.get(signal) or codec_for(signal)
     try:
         out = _BytesIO()
-        _write(out, codec.parsed_schema, codec.to_record(event_data))
+        _write(out, codec.flat_schema, codec.to_flat_record(event_data))
         return out.getvalue()
     except Exception as error:
         raise codec.encode_error(event_data, error) from error
