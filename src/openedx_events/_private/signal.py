@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from openedx_events._private.metadata import EventsMetadata, event_source, library_version_tuple
-from openedx_events._private.receivers import Receiver, ReceiverList
+from openedx_events._private.receivers import Receiver, ReceiverList, ReceiverRef
 from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
 from openedx_events._private.uuid1 import uuid1
 from openedx_events.exceptions import InstantiationError, SenderValidationError
@@ -195,9 +195,10 @@ class OpenEdxPublicSignal:
         metadata = self.generate_signal_metadata(time)
         if _observers:
             _notify(self, metadata, False, data)
-        if not self._receivers.refs():
+        refs = self._receivers.refs()
+        if not refs:
             return []
-        return self._dispatch(metadata, False, send_robust, data)
+        return self._dispatch(refs, metadata, False, send_robust, data)
 
     def send_event_with_custom_metadata(
         self, metadata: EventsMetadata, /, *, send_robust: bool = True, **data: Any
@@ -212,7 +213,7 @@ class OpenEdxPublicSignal:
             return []
         if _observers:
             _notify(self, metadata, True, data)
-        return self._dispatch(metadata, True, send_robust, data)
+        return self._dispatch(self._receivers.refs(), metadata, True, send_robust, data)
 
     def send(self, sender: object, **kwargs: Any) -> list[tuple[Receiver, Any]]:
         """Not supported: use :meth:`send_event`, which validates and stamps the event."""
@@ -268,12 +269,12 @@ class OpenEdxPublicSignal:
 
     def _dispatch(
         self,
+        refs: tuple[ReceiverRef, ...],
         metadata: EventsMetadata,
         from_event_bus: bool,
         send_robust: bool,
         data: dict[str, Any],
     ) -> list[tuple[Receiver, Any]]:
-        refs = self._receivers.refs()
         robust = send_robust and not self._allow_send_event_failure and not _strict_mode[0]
         responses: list[tuple[Receiver, Any]] = []
         for ref in refs:
