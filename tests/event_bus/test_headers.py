@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import attrs
 import pytest
 
 from openedx_events.data import EventsMetadata
@@ -58,6 +59,18 @@ def test_metadata_round_trips_with_microseconds(style: str) -> None:
     """Every metadata field, microseconds of the time included, survives the round trip."""
     headers = metadata_to_headers(METADATA, style=style)  # type: ignore[arg-type]  # parametrized
     assert metadata_from_headers(headers, style=style) == METADATA  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("style", ["redis", "kafka"])
+def test_metadata_read_from_headers_is_a_normal_metadata_object(style: str) -> None:
+    """Built without re-running attrs' validators, it still compares, hashes and evolves."""
+    headers = metadata_to_headers(METADATA, style=style)  # type: ignore[arg-type]  # parametrized
+    metadata = metadata_from_headers(headers, style=style)  # type: ignore[arg-type]
+    assert type(metadata) is EventsMetadata
+    assert hash(metadata) == hash(METADATA)
+    assert attrs.asdict(metadata, recurse=False) == attrs.asdict(METADATA, recurse=False)
+    assert attrs.evolve(metadata, minorversion=3).minorversion == 3
+    assert EventsMetadata.from_json(metadata.to_json()) == METADATA
 
 
 def test_kafka_headers_declare_cloudevents_and_avro() -> None:

@@ -17,6 +17,7 @@ from openedx_events._private.version import VERSION
 __all__ = [
     "CLOUDEVENTS_SPEC_VERSION",
     "EventsMetadata",
+    "checked_metadata",
     "event_source",
     "library_version_tuple",
 ]
@@ -161,3 +162,38 @@ class EventsMetadata:
     def from_json(cls, document: str) -> EventsMetadata:
         """Build metadata from :meth:`to_json`'s output."""
         return cls.from_json_data(json.loads(document))
+
+
+_new = object.__new__
+_set_fields = EventsMetadata.__dict__["__dict__"].__set__
+
+
+def checked_metadata(
+    *,
+    event_type: str,
+    id: UUID,
+    minorversion: int,
+    source: str,
+    sourcehost: str,
+    time: datetime,
+    sourcelib: tuple[int, ...],
+) -> EventsMetadata:
+    """Metadata from values the caller has already checked, skipping attrs' validators.
+
+    For hot paths that build every value themselves (``time`` must already be UTC, with
+    ``datetime.UTC`` as its tzinfo); anything else should call :class:`EventsMetadata`.
+    """
+    metadata = _new(EventsMetadata)
+    _set_fields(
+        metadata,
+        {
+            "event_type": event_type,
+            "id": id,
+            "minorversion": minorversion,
+            "source": source,
+            "sourcehost": sourcehost,
+            "time": time,
+            "sourcelib": sourcelib,
+        },
+    )
+    return metadata

@@ -8,12 +8,17 @@ ce_source, ce_time, ce_minorversion`` plus ``content-type``, ``ce_datacontenttyp
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal
 from uuid import UUID
 
-from openedx_events._private.metadata import CLOUDEVENTS_SPEC_VERSION, EventsMetadata
+from openedx_events._private.metadata import (
+    CLOUDEVENTS_SPEC_VERSION,
+    EventsMetadata,
+    checked_metadata,
+)
 from openedx_events.exceptions import EventDeserializationError
 
 __all__ = ["AVRO_CONTENT_TYPE", "HeaderStyle", "metadata_from_headers", "metadata_to_headers"]
@@ -88,19 +93,16 @@ def metadata_from_headers(
         for name, expected in _KAFKA_FIXED.items():
             if name in text and text[name] != expected:
                 raise reader.error(name, f"must be {expected!r}, got {text[name]!r}")
-    event_type = reader.required(names["event_type"])
-    try:
-        return EventsMetadata(
-            event_type=event_type,
-            id=reader.uuid(names["id"]),
-            minorversion=reader.integer(names["minorversion"]),
-            source=reader.required(names["source"]),
-            sourcehost=reader.required(names["sourcehost"]),
-            time=reader.time(names["time"]),
-            sourcelib=reader.version(names["sourcelib"]),
-        )
-    except (TypeError, ValueError) as error:  # pragma: no cover - every value is checked above
-        raise EventDeserializationError(event_type, f"invalid metadata: {error}") from error
+    # Every value is checked by the reader, so attrs' validators need not check them again.
+    return checked_metadata(
+        event_type=reader.required(names["event_type"]),
+        id=reader.uuid(names["id"]),
+        minorversion=reader.integer(names["minorversion"]),
+        source=reader.required(names["source"]),
+        sourcehost=reader.required(names["sourcehost"]),
+        time=reader.time(names["time"]),
+        sourcelib=reader.version(names["sourcelib"]),
+    )
 
 
 def _as_text(headers: Mapping[str, str | bytes] | Mapping[bytes, bytes]) -> dict[str, str]:
@@ -165,7 +167,15 @@ class _HeaderReader:
 
     def version(self, name: str) -> tuple[int, ...]:
         value = self.required(name)
-        parts = value.split(".")
-        if not all(part.isascii() and part.isdigit() for part in parts):
+        version = _parse_version(value)
+        if version is None:
             raise self.error(name, f"not a dotted version like 11.2.0: {value!r}")
-        return tuple(int(part) for part in parts)
+        return version
+
+
+@functools.lru_cache(maxsize=64)  # a bus carries the versions of a few libraries only
+def _parse_version(value: str) -> tuple[int, ...] | None:
+    parts = value.split(".")
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
