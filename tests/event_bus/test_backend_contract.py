@@ -167,3 +167,68 @@ def test_topics_report_length_and_last_position(backend: Backend) -> None:
     positions = backend.append("t", _messages(3))
     (info,) = backend.topics()
     assert (info.name, info.length, info.last_position) == ("t", 3, positions[-1])
+
+
+def _when(clock: Clock, offset: float = 0.0) -> datetime:
+    return datetime.fromtimestamp(clock.now + offset, tz=UTC)
+
+
+def _consume(backend: Backend, topic: str, group: str, count: int) -> None:
+    records = backend.claim(topic, group, "c", limit=count)
+    backend.commit(topic, group, "c", records[-1].position)
+
+
+def test_trim_deletes_old_records_every_group_has_committed(backend: Backend, clock: Clock) -> None:
+    old = backend.append("t", _messages(4))
+    clock.now += 3600
+    new = backend.append("t", _messages(2, start=4))
+    _consume(backend, "t", "fast", 6)
+    _consume(backend, "t", "slow", 3)
+    assert backend.trim("t", before=_when(clock, -60)) == 3  # "slow" has not handled id-3
+    assert _ids(backend.read("t")) == ["id-3", "id-4", "id-5"]
+    (info,) = backend.topics()
+    assert (info.length, info.last_position) == (3, new[-1])
+    assert backend.claim("t", "slow", "c")[0].position == old[3]
+    assert {g.group: g.lag for g in backend.groups("t")} == {"fast": 0, "slow": 3}
+
+
+def test_trim_keeps_what_no_group_has_handled_unless_told_otherwise(
+    backend: Backend, clock: Clock
+) -> None:
+    backend.append("t", _messages(3))
+    clock.now += 3600
+    assert backend.trim("t", before=_when(clock)) == 0  # no group has read anything yet
+    backend.claim("t", "g", "c", limit=2)  # claimed is not committed
+    assert backend.trim("t", before=_when(clock)) == 0
+    assert backend.trim("t", before=_when(clock), unconsumed=True) == 3
+    assert backend.read("t") == []
+    assert backend.claim("t", "g", "c") == []
+
+
+def test_positions_are_not_reused_after_a_trim(backend: Backend, clock: Clock) -> None:
+    first = backend.append("t", _messages(2))
+    clock.now += 1
+    backend.trim("t", before=_when(clock), unconsumed=True)
+    again = backend.append("t", _messages(1, start=2))
+    assert again[0] > first[-1]
+    (info,) = backend.topics()
+    assert (info.length, info.last_position) == (1, again[0])
+
+
+def test_trim_forgets_processed_ids_older_than_the_cutoff(backend: Backend, clock: Clock) -> None:
+    backend.append("t", _messages(2))
+    records = backend.claim("t", "g", "c", limit=1)
+    backend.commit("t", "g", "c", records[0].position, processed_ids=["id-0"])
+    clock.now += 3600
+    records = backend.claim("t", "g", "c", limit=1)
+    backend.commit("t", "g", "c", records[0].position, processed_ids=["id-1"])
+    backend.trim("t", before=_when(clock, -60))
+    assert backend.processed("t", "g", ["id-0", "id-1"]) == {"id-1"}
+
+
+def test_trim_touches_only_its_topic(backend: Backend, clock: Clock) -> None:
+    backend.append("t", _messages(2))
+    backend.append("other", _messages(2))
+    clock.now += 60
+    assert backend.trim("t", before=_when(clock), unconsumed=True) == 2
+    assert _ids(backend.read("other")) == ["id-0", "id-1"]

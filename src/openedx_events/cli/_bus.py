@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -18,7 +19,9 @@ from openedx_events.event_bus import (
     DeadLetter,
     EventBusConsumer,
     EventBusProducer,
+    GroupInfo,
     Record,
+    TopicInfo,
     decode_record,
     full_topic,
     get_backend,
@@ -38,6 +41,8 @@ __all__ = [
     "read_topic",
     "replay",
     "topic_end",
+    "topics",
+    "trim",
 ]
 
 
@@ -110,3 +115,14 @@ def dead_letters(topic: str) -> Iterator[DeadLetter]:
 def replay(topic: str, positions: list[int] | None) -> list[int]:
     """Publish dead letters of ``topic`` again (those at ``positions``, or every new one)."""
     return replay_dead_letters(get_backend(), full_topic(topic), positions=positions)
+
+
+def topics() -> list[tuple[TopicInfo, list[GroupInfo]]]:
+    """Every topic of the bus (stored names), each with its consumer groups."""
+    backend = get_backend()
+    return [(info, backend.groups(info.name)) for info in backend.topics()]
+
+
+def trim(topic: str, *, before: datetime, unconsumed: bool) -> int:
+    """Delete the old records of ``topic`` (see ``Backend.trim``); return how many went."""
+    return get_backend().trim(full_topic(topic), before=before, unconsumed=unconsumed)

@@ -11,6 +11,7 @@ from openedx_events.cli.dlq import dlq
 from openedx_events.cli.events import events
 from openedx_events.cli.produce import produce
 from openedx_events.cli.schemas import schemas
+from openedx_events.cli.topics import topics, trim
 
 
 @click.group()
@@ -24,5 +25,7 @@ main.add_command(produce)
 main.add_command(consume)
 main.add_command(tail)
 main.add_command(dlq)
+main.add_command(topics)
+main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)

@@ -89,6 +89,17 @@ class Backend(abc.ABC):
         """Which of ``event_ids`` were committed as processed by ``group`` on ``topic``."""
 
     @abc.abstractmethod
+    def trim(self, topic: str, *, before: datetime, unconsumed: bool = False) -> int:
+        """Delete the records of ``topic`` appended before ``before``; return how many went.
+
+        Only records that every consumer group of the topic has committed are deleted, so
+        trimming never takes an event from a group that has yet to handle it; a topic with
+        no group keeps everything. With ``unconsumed``, age alone decides, as a retention
+        period does: a group still behind loses what it had not handled. The idempotency
+        guard forgets the ids processed before ``before`` too. Positions are never reused.
+        """
+
+    @abc.abstractmethod
     def topics(self) -> list[TopicInfo]:
         """Every topic that holds or held records, by name."""
 

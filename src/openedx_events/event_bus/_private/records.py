@@ -78,7 +78,7 @@ class Record:
 
 @attrs.frozen
 class TopicInfo:
-    """A topic: how many records it holds and the position of the last one (0 when empty)."""
+    """A topic: how many records it holds, and the last position it gave (0 before any)."""
 
     name: str
     length: int

@@ -38,7 +38,11 @@ class _Claim:
 class _Group:
     next_position: int = 0
     claims: list[_Claim] = attrs.Factory(list)
-    processed: set[str] = attrs.Factory(set)
+    processed: dict[str, float] = attrs.Factory(dict)  # event id -> when it was committed
+
+    def committed(self) -> int:
+        """How far the group handled every record."""
+        return max(0, min([c.done for c in self.claims] + [self.next_position - 1]))
 
 
 class MemoryBackend(Backend):
@@ -58,6 +62,7 @@ class MemoryBackend(Backend):
         self._records: dict[str, list[Record]] = {}
         self._positions: dict[str, list[int]] = {}
         self._groups: dict[tuple[str, str], _Group] = {}
+        self._topic_last: dict[str, int] = {}  # topic -> the last position it gave
 
     def append(self, topic: str, messages: Sequence[Message]) -> list[int]:
         check_topic(topic)
@@ -79,6 +84,8 @@ class MemoryBackend(Backend):
                 records.append(record)
                 positions.append(record.position)
                 appended.append(record.position)
+            if appended:
+                self._topic_last[topic] = appended[-1]
             return appended
 
     def _slice(self, topic: str, after: int, upto: int | None, limit: int) -> list[Record]:
@@ -126,7 +133,8 @@ class MemoryBackend(Backend):
                     claim.heartbeat = self._clock()
                     if claim.done >= claim.last:
                         state.claims.remove(claim)
-                    state.processed.update(processed_ids)
+                    for event_id in processed_ids:
+                        state.processed.setdefault(event_id, claim.heartbeat)
                     return True
             return False
 
@@ -164,11 +172,28 @@ class MemoryBackend(Backend):
             done = self._groups.get((topic, group), _Group()).processed
             return {event_id for event_id in event_ids if event_id in done}
 
+    def trim(self, topic: str, *, before: datetime, unconsumed: bool = False) -> int:
+        check_topic(topic)
+        cutoff = before.timestamp()
+        with self._lock:
+            groups = [state for (name, _), state in self._groups.items() if name == topic]
+            if unconsumed:
+                upto = self._last_position
+            else:
+                upto = min((state.committed() for state in groups), default=0)
+            records = self._records.get(topic, [])
+            kept = [r for r in records if r.position > upto or r.appended_at >= cutoff]
+            self._records[topic] = kept
+            self._positions[topic] = [r.position for r in kept]
+            for state in groups:
+                state.processed = {i: t for i, t in state.processed.items() if t >= cutoff}
+            return len(records) - len(kept)
+
     def topics(self) -> list[TopicInfo]:
         with self._lock:
             return [
-                TopicInfo(name, len(positions), positions[-1] if positions else 0)
-                for name, positions in sorted(self._positions.items())
+                TopicInfo(name, len(self._positions[name]), last)
+                for name, last in sorted(self._topic_last.items())
             ]
 
     def groups(self, topic: str) -> list[GroupInfo]:
@@ -178,8 +203,7 @@ class MemoryBackend(Backend):
             for (name, group), state in sorted(self._groups.items()):
                 if name != topic:
                     continue
-                committed = min([c.done for c in state.claims] + [state.next_position - 1])
-                committed = max(committed, 0)
+                committed = state.committed()
                 lag = len(positions) - bisect.bisect_right(positions, committed)
                 pending = sum(
                     bisect.bisect_right(positions, c.last) - bisect.bisect_right(positions, c.done)

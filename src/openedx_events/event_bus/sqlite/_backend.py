@@ -302,6 +302,46 @@ class SqliteBackend(Backend):
                 )
         return found
 
+    def trim(self, topic: str, *, before: datetime, unconsumed: bool = False) -> int:
+        check_topic(topic)
+        cutoff = before.timestamp()
+        with self._write() as connection:
+            upto = 2**63 - 1 if unconsumed else self._committed_by_every_group(connection, topic)
+            deleted = connection.execute(
+                "DELETE FROM bus_messages WHERE topic = ? AND position <= ? AND appended_at < ?",
+                (topic, upto, cutoff),
+            ).rowcount
+            connection.execute(
+                "UPDATE bus_topics SET length = length - ? WHERE topic = ?", (deleted, topic)
+            )
+            connection.execute(
+                "DELETE FROM bus_processed WHERE topic = ? AND processed_at < ?", (topic, cutoff)
+            )
+        return int(deleted)
+
+    def _committed_by_every_group(self, connection: sqlite3.Connection, topic: str) -> int:
+        groups = connection.execute(
+            "SELECT group_name, next_position FROM bus_groups WHERE topic = ?", (topic,)
+        ).fetchall()
+        return min(
+            (
+                self._committed(connection, topic, group, next_position)[0]
+                for group, next_position in groups
+            ),
+            default=0,
+        )
+
+    @staticmethod
+    def _committed(
+        connection: sqlite3.Connection, topic: str, group: str, next_position: int
+    ) -> tuple[int, list[tuple[int, int, str]]]:
+        """How far ``group`` handled every record, and its claims (done, last, consumer)."""
+        claims = connection.execute(
+            "SELECT done, last, consumer FROM bus_claims WHERE topic = ? AND group_name = ?",
+            (topic, group),
+        ).fetchall()
+        return max(0, min([c[0] for c in claims] + [next_position - 1])), claims
+
     def topics(self) -> list[TopicInfo]:
         with self._read() as connection:
             rows = connection.execute(
@@ -320,12 +360,7 @@ class SqliteBackend(Backend):
                     (topic,),
                 ).fetchall()
                 for group, next_position in groups:
-                    claims = connection.execute(
-                        "SELECT done, last, consumer FROM bus_claims"
-                        " WHERE topic = ? AND group_name = ?",
-                        (topic, group),
-                    ).fetchall()
-                    committed = max(0, min([c[0] for c in claims] + [next_position - 1]))
+                    committed, claims = self._committed(connection, topic, group, next_position)
                     lag = self._count(connection, topic, committed, None)
                     pending = sum(self._count(connection, topic, c[0], c[1]) for c in claims)
                     consumers = tuple(sorted({c[2] for c in claims}))

@@ -1,0 +1,92 @@
+"""``openedx-events topics`` and ``trim``: what the bus holds, and letting old records go."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from openedx_events.cli import _bus
+from openedx_events.cli._common import bus_options
+
+__all__ = ["topics", "trim"]
+
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION = re.compile(r"(\d+)([smhdw])")
+
+
+class Duration(click.ParamType[timedelta]):
+    """A length of time such as ``90s``, ``15m``, ``12h``, ``7d`` or ``2w``."""
+
+    name = "duration"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        match = _DURATION.fullmatch(str(value).strip())
+        if match is None:
+            self.fail(f"{value!r} is not a duration like 90s, 15m, 12h, 7d or 2w", param, ctx)
+        amount, unit = match.groups()
+        return timedelta(**{_UNITS[unit]: int(amount)})
+
+
+@click.command()
+@bus_options
+def topics() -> None:
+    """List the topics of the bus, with their consumer groups and how far behind they are."""
+    table = Table(title="topics")
+    table.add_column("topic", overflow="fold")
+    for name in ("records", "last position"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("group", overflow="fold")
+    for name in ("committed", "lag", "pending"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("consumers", overflow="fold", min_width=9)
+    for info, groups in _bus.topics():
+        first = [escape(info.name), f"{info.length:,}", str(info.last_position)]
+        if not groups:
+            table.add_row(*first, "", "", "", "", "")
+        for index, group in enumerate(groups):
+            table.add_row(
+                *(first if index == 0 else ["", "", ""]),
+                escape(group.group),
+                str(group.committed),
+                f"{group.lag:,}",
+                f"{group.pending:,}",
+                escape(", ".join(group.consumers)),
+            )
+    Console().print(table)
+
+
+@click.command()
+@click.option("--topic", required=True, help="The topic to trim.")
+@click.option(
+    "--older-than",
+    "age",
+    required=True,
+    type=Duration(),
+    help="Delete records appended longer ago than this (90s, 15m, 12h, 7d, 2w).",
+)
+@click.option(
+    "--unconsumed",
+    is_flag=True,
+    help="Delete old records even if a consumer group has not handled them yet.",
+)
+@bus_options
+def trim(*, topic: str, age: timedelta, unconsumed: bool) -> None:
+    """Delete the old records of TOPIC that every consumer group has handled.
+
+    Records a group has yet to commit stay, whatever their age, unless --unconsumed. The
+    idempotency guard forgets the event ids processed before the same cutoff.
+    """
+    before = datetime.now(UTC) - age
+    deleted = _bus.trim(topic, before=before, unconsumed=unconsumed)
+    click.echo(
+        f"deleted {deleted:,} record(s) of {topic} appended before {before:%Y-%m-%d %H:%M:%S} UTC"
+    )
