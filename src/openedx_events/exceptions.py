@@ -53,6 +53,7 @@ class EventSerializationError(_EventError):
 
     def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
         self.field = field
+        self.reason = message
         where = f"field '{field}': " if field else ""
         super().__init__(event_type, where + message)
 
@@ -62,6 +63,7 @@ class EventDeserializationError(_EventError):
 
     def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
         self.field = field
+        self.reason = message
         where = f"field '{field}': " if field else ""
         super().__init__(event_type, where + message)
 

@@ -95,7 +95,7 @@ def test_produce_names_the_field_a_payload_gets_wrong(bus_db: Path) -> None:
     signal = OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)
     cases = {
         "field 'data.enrollment.user.id': expected an Avro long": ("user", "id", "forty-two"),
-        "field 'enrollment.course.course_key': could not decode 'nope'": (
+        "field 'data.enrollment.course.course_key': could not decode 'nope'": (
             "course",
             "course_key",
             "nope",

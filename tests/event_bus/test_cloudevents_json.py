@@ -106,7 +106,7 @@ def _broken(change: Any) -> dict[str, Any]:
         (lambda e: e["data"]["enrollment"].update(extra=1), "data.enrollment.extra"),
         (
             lambda e: e["data"]["enrollment"]["course"].update(course_key="nonsense"),
-            "enrollment.course.course_key",
+            "data.enrollment.course.course_key",
         ),
     ],
 )
@@ -115,6 +115,7 @@ def test_a_malformed_cloudevent_names_the_attribute_or_field(change: Any, field:
     with pytest.raises(EventDeserializationError) as caught:
         event_from_cloudevent(_broken(change))
     assert caught.value.field == field
+    assert f"field '{field}'" in str(caught.value)
     assert caught.value.event_type == COURSE_ENROLLMENT_CREATED.event_type
 
 

@@ -131,7 +131,12 @@ def event_from_cloudevent(envelope: Mapping[str, Any]) -> StructuredEvent:
     # for events from the bus.
     out = io.BytesIO()
     fastavro.schemaless_writer(out, codec.parsed_schema, record)
-    return StructuredEvent(signal, codec.decode(out.getvalue()), metadata)
+    try:
+        event_data = codec.decode(out.getvalue())
+    except EventDeserializationError as error:  # a field path in the envelope starts at data
+        field = f"data.{error.field}" if error.field else "data"
+        raise EventDeserializationError(event_type, error.reason, field=field) from error
+    return StructuredEvent(signal, event_data, metadata)
 
 
 def event_from_cloudevent_json(document: str | bytes) -> StructuredEvent:
