@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
+import pytest
 from cli_helpers import cli, json_lines
 
-from openedx_events.cli._wire import sample_json
-from openedx_events.tooling import OpenEdxPublicSignal
+from openedx_events.cli._wire import bus_key_field, sample_json
+from openedx_events.tooling import OpenEdxPublicSignal, SignalRegistry
 
 ENROLLMENT = "org.openedx.learning.course.enrollment.created.v1"
 
@@ -165,3 +167,34 @@ def test_produce_rejects_a_cloudevent_of_another_type(bus_db: Path) -> None:
     )
     assert result.exit_code == 2
     assert f"the CloudEvent is of type '{ENROLLMENT}'" in result.output
+
+
+@attrs.frozen
+class _Note:
+    text: str
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("note.text", "note.text"),
+        ("user.pii.username", None),
+        ("note.missing", None),
+        ("note.text.deeper", None),
+        (None, None),
+    ],
+)
+def test_bus_key_field_is_the_key_path_only_when_it_leads_to_a_value(
+    path: str | None, expected: str | None
+) -> None:
+    """The commands key a message by the signal's key field only when the data has that path."""
+    signal = OpenEdxPublicSignal(
+        "org.openedx.test.keyed.v1",
+        {"note": _Note},
+        event_key_field=path,
+        registry=SignalRegistry(),
+    )
+    assert bus_key_field(signal) == expected
+    assert bus_key_field(OpenEdxPublicSignal.get_signal_by_type(ENROLLMENT)) == (
+        "enrollment.course.course_key"
+    )

@@ -36,7 +36,7 @@ from openedx_events.cli._demo_stats import (
     ready_file,
     stats_file,
 )
-from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
+from openedx_events.cli._wire import bus_key_field, bus_signals, configure_sqlite_bus
 from openedx_events.exceptions import OpenEdxEventException
 from openedx_events.samples import sample_event_data
 
@@ -115,7 +115,7 @@ def producer(*, db: Path, run_dir: Path, topic: str, count: int) -> None:
             bus.send(
                 signal=signal,
                 topic=topic,
-                event_key_field=signal.event_key_field,
+                event_key_field=bus_key_field(signal),
                 event_data=data,
                 event_metadata=metadata,
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from openedx_events._private.fields import data_fields, is_data_class
 from openedx_events._private.settings import configure
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli._common import all_signals
@@ -21,6 +22,7 @@ from openedx_events.exceptions import EventDeserializationError, EventSerializat
 from openedx_events.samples import sample_event_data
 
 __all__ = [
+    "bus_key_field",
     "bus_schema",
     "bus_signals",
     "configure_sqlite_bus",
@@ -48,6 +50,24 @@ def bus_schema(signal: OpenEdxPublicSignal) -> dict[str, Any] | None:
 def bus_signals() -> list[OpenEdxPublicSignal]:
     """The catalog's signals that can travel on the bus, sorted by event type."""
     return [signal for signal in all_signals() if bus_schema(signal) is not None]
+
+
+def bus_key_field(signal: OpenEdxPublicSignal) -> str | None:
+    """The signal's key field when it is a path in the event's data, else ``None``.
+
+    A few events document a key path their data lacks (the authz events, for one); the commands
+    send those without a message key instead of failing on every event.
+    """
+    path = signal.event_key_field
+    if not path:
+        return None
+    head, *rest = path.split(".")
+    annotation: Any = signal.init_data.get(head)
+    for part in rest:
+        if not is_data_class(annotation):
+            return None
+        annotation = {field.name: field.type for field in data_fields(annotation)}.get(part)
+    return path if annotation is not None else None
 
 
 def configure_sqlite_bus(db: Path | None) -> None:

@@ -10,7 +10,7 @@ import click
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options, resolve_signal
 from openedx_events.cli._render import key_of
-from openedx_events.cli._wire import bus_schema, event_data_from_json
+from openedx_events.cli._wire import bus_key_field, bus_schema, event_data_from_json
 from openedx_events.exceptions import OpenEdxEventException
 from openedx_events.samples import sample_event_data
 
@@ -62,7 +62,7 @@ def produce(
             producer.send(
                 signal=signal,
                 topic=topic,
-                event_key_field=signal.event_key_field,
+                event_key_field=bus_key_field(signal),
                 event_data=data,
                 event_metadata=metadata,
             )
