@@ -19,11 +19,11 @@ class Note:
 
 
 def test_all_events_lists_the_whole_catalog_once_loaded() -> None:
-    """63 signals, each with a distinct event type."""
+    """75 signals, each with a distinct event type."""
     load_all_signals()
     events = OpenEdxPublicSignal.all_events()
-    assert len(events) == 63
-    assert len({signal.event_type for signal in events}) == 63
+    assert len(events) == 75
+    assert len({signal.event_type for signal in events}) == 75
     assert COURSE_ENROLLMENT_CREATED in events
 
 
@@ -67,7 +67,7 @@ def test_get_signal_by_type_loads_the_catalog_on_demand() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert result.stdout.split() == ["XBLOCK_PUBLISHED", "63"]
+    assert result.stdout.split() == ["XBLOCK_PUBLISHED", "75"]
 
 
 def test_a_private_registry_keeps_its_signals_apart() -> None:

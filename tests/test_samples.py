@@ -7,7 +7,13 @@ import io
 import attrs
 import pytest
 
+from openedx_events.authz.signals import ROLE_ASSIGNMENT_CREATED
+from openedx_events.content_authoring.signals import LIBRARY_CONTAINER_CREATED
 from openedx_events.learning.data import CourseEnrollmentData
+from openedx_events.learning.signals import (
+    EXTERNAL_GRADER_SCORE_SUBMITTED,
+    LTI_PROVIDER_LAUNCH_SUCCESS,
+)
 from openedx_events.samples import sample_event_data, sample_instance
 from openedx_events.tooling import OpenEdxPublicSignal, load_all_signals
 
@@ -62,3 +68,22 @@ def test_samples_look_realistic() -> None:
     image = config.signatories[0].image
     assert isinstance(image, io.BytesIO)
     assert image.getvalue().startswith(b"\x89PNG")
+
+
+def test_samples_of_related_fields_agree() -> None:
+    """A grader never awards more points than possible; an LTI launch opens a block of its
+    course; a library container key names its library."""
+    for index in range(20):
+        (score,) = sample_event_data(EXTERNAL_GRADER_SCORE_SUBMITTED, index).values()
+        assert 0 <= score.points_earned <= score.points_possible
+        (launch,) = sample_event_data(LTI_PROVIDER_LAUNCH_SUCCESS, index).values()
+        assert launch.usage_key.course_key == launch.course_key
+        (container,) = sample_event_data(LIBRARY_CONTAINER_CREATED, index).values()
+        key = container.container_key
+        assert (
+            str(key)
+            == f"lct:{key.lib_key.org}:{key.lib_key.slug}:{key.container_type}:{key.container_id}"
+        )
+        (assignment,) = sample_event_data(ROLE_ASSIGNMENT_CREATED, index).values()
+        assert assignment.subject.startswith("user^")
+        assert assignment.scope.startswith("lib^lib:")

@@ -20,12 +20,19 @@ from ccx_keys.locator import CCXLocator
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from opaque_keys.edx.locator import (
     LibraryCollectionLocator,
+    LibraryContainerLocator,
     LibraryLocatorV2,
     LibraryUsageLocatorV2,
 )
 
 from openedx_events._private.fields import data_fields, is_data_class
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.authz.data import RoleAssignmentData
+from openedx_events.learning.data import (
+    ExternalGraderScoreData,
+    LtiProviderLaunchData,
+    LtiProviderLaunchParamsData,
+)
 
 __all__ = ["sample_event_data", "sample_instance"]
 
@@ -70,6 +77,13 @@ def _collection_key(rng: random.Random) -> LibraryCollectionLocator:
     return LibraryCollectionLocator(_library_key(rng), f"col{rng.randrange(1000)}")
 
 
+def _container_key(rng: random.Random) -> LibraryContainerLocator:
+    container_type = rng.choice(("unit", "subsection", "section"))
+    return LibraryContainerLocator(
+        _library_key(rng), container_type, f"{container_type}{rng.randrange(1000)}"
+    )
+
+
 def _ccx_key(rng: random.Random) -> CCXLocator:
     course = _course_key(rng)
     return CCXLocator.from_course_locator(course, str(rng.randrange(1, 500)))
@@ -90,6 +104,7 @@ _BY_TYPE: dict[Any, Callable[[random.Random], Any]] = {
     LibraryLocatorV2: _library_key,
     LibraryUsageLocatorV2: _library_usage_key,
     LibraryCollectionLocator: _collection_key,
+    LibraryContainerLocator: _container_key,
     CCXLocator: _ccx_key,
     BinaryIO: lambda rng: io.BytesIO(_PNG),
 }
@@ -167,6 +182,57 @@ def _value(annotation: Any, name: str, rng: random.Random, optionals: bool) -> A
     raise TypeError(f"no sample value for field {name!r} of type {annotation!r}")
 
 
+def _role_assignment(values: dict[str, Any], rng: random.Random) -> None:
+    first, last = _person(rng)
+    values["operation"] = rng.choice(("assign", "unassign"))
+    values["subject"] = f"user^{first.lower()}_{last.lower()}{rng.randrange(1, 100_000)}"
+    values["role"] = rng.choice(
+        (
+            "role^library_admin",
+            "role^library_author",
+            "role^library_contributor",
+            "role^library_user",
+        )
+    )
+    values["scope"] = f"lib^{_library_key(rng)}"
+
+
+def _grader_score(values: dict[str, Any], rng: random.Random) -> None:
+    values["points_possible"] = possible = rng.randrange(1, 11)
+    values["points_earned"] = rng.randrange(0, possible + 1)
+    values["score_msg"] = rng.choice(
+        ("<p>Correct</p>", "<p>Partially correct</p>", "<p>Incorrect</p>")
+    )
+    values["user_id"] = f"{rng.getrandbits(128):032x}"  # an anonymous user id
+    values["module_id"] = str(_usage_key(rng))
+    values["queue_key"] = f"{rng.getrandbits(128):032x}"
+    values["queue_name"] = rng.choice(("python-grader", "java-grader", "matlab"))
+
+
+def _lti_launch_params(values: dict[str, Any], rng: random.Random) -> None:
+    values["roles"] = rng.choice(("Learner", "Instructor", "urn:lti:role:ims/lis/Learner"))
+    values["context_id"] = f"context-{rng.randrange(1, 10_000)}"
+    values["user_id"] = f"{rng.getrandbits(64):016x}"
+    values["extra_params"] = {"lis_result_sourcedid": f"{rng.getrandbits(64):016x}"}
+
+
+def _lti_launch(values: dict[str, Any], rng: random.Random) -> None:
+    # The launched block belongs to the launched course.
+    values["usage_key"] = values["course_key"].make_usage_key(
+        rng.choice(_BLOCK_TYPES), f"{rng.getrandbits(64):016x}"
+    )
+
+
+# Classes whose fields depend on one another or follow a platform convention: these adjust the
+# generic values in place (after drawing them, so other classes' samples are unchanged).
+_ADJUST: dict[type, Callable[[dict[str, Any], random.Random], None]] = {
+    RoleAssignmentData: _role_assignment,
+    ExternalGraderScoreData: _grader_score,
+    LtiProviderLaunchParamsData: _lti_launch_params,
+    LtiProviderLaunchData: _lti_launch,
+}
+
+
 def sample_instance(
     cls: type, index: int = 0, *, rng: random.Random | None = None, optionals: bool = True
 ) -> Any:
@@ -184,6 +250,9 @@ def sample_instance(
         if field.optional and not optionals:
             continue
         values[field.name] = _value(field.type, field.name, rng, optionals)
+    adjust = _ADJUST.get(cls)
+    if adjust is not None:
+        adjust(values, rng)
     return cls(**values)
 
 

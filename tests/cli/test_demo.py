@@ -35,7 +35,8 @@ def _summary_value(output: str, label: str) -> str:
 def _type_rows(output: str) -> dict[str, tuple[int, int]]:
     """The per-type table: event type -> (sent, delivered)."""
     rows = {}
-    for match in re.finditer(r"^│ (\S+\.v\d+)\s*│\s*([\d,]+)\s*│\s*([\d,]+)", output, re.MULTILINE):
+    # An event type has dots (the authz types have no ".vN" suffix); the "total" row has none.
+    for match in re.finditer(r"^│ (\w+\.\S+)\s*│\s*([\d,]+)\s*│\s*([\d,]+)", output, re.MULTILINE):
         rows[match.group(1)] = (
             int(match.group(2).replace(",", "")),
             int(match.group(3).replace(",", "")),

@@ -169,6 +169,21 @@ def test_produce_rejects_a_cloudevent_of_another_type(bus_db: Path) -> None:
     assert f"the CloudEvent is of type '{ENROLLMENT}'" in result.output
 
 
+def test_produce_sends_an_event_whose_documented_key_path_leads_nowhere(bus_db: Path) -> None:
+    """ROLE_ASSIGNMENT_CREATED documents the key user.pii.username, which its data lacks: the
+    event is sent without a key instead of failing."""
+    signal = OpenEdxPublicSignal.get_signal_by_type("org.openedx.authz.role_assignment.created")
+    assert signal.event_key_field == "user.pii.username"
+    assert bus_key_field(signal) is None
+    result = cli("produce", "ROLE_ASSIGNMENT_CREATED", "--topic", "t", "--db", str(bus_db))
+    assert result.exit_code == 0, result.output
+    assert "(key" not in result.output
+    (stored,) = _tail(bus_db, "t")
+    assert stored["type"] == "org.openedx.authz.role_assignment.created"
+    assert "partitionkey" not in stored
+    assert stored["data"] == sample_json(signal, 0)
+
+
 @attrs.frozen
 class _Note:
     text: str

@@ -35,12 +35,12 @@ def _edit(path: Path, change: object) -> None:
 
 
 def test_export_writes_one_avsc_per_event(tmp_path: Path) -> None:
-    """Export writes the 63 schemas; a fresh check finds them all unchanged."""
+    """Export writes the 75 schemas; a fresh check finds them all unchanged."""
     _export(tmp_path)
-    assert len(list(tmp_path.glob("*.avsc"))) == 63
+    assert len(list(tmp_path.glob("*.avsc"))) == 75
     code, output = _run("check", "--dir", str(tmp_path))
     assert code == 0
-    assert "63 unchanged" in output
+    assert "75 unchanged" in output
 
 
 def test_check_fails_and_names_a_breaking_change(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_django_command_exports_and_checks(tmp_path: Path) -> None:
     directory = tmp_path / "schemas"
     exported = _manage(tmp_path, "--all", "--dir", str(directory))
     assert exported.returncode == 0, exported.stderr
-    assert "wrote 63 schemas" in exported.stdout
+    assert "wrote 75 schemas" in exported.stdout
     checked = _manage(tmp_path, "--all", "--check", "--dir", str(directory))
     assert checked.returncode == 0, checked.stderr
     _edit(directory / schema_file_name(ENROLLMENT), lambda fields: fields.pop(2))

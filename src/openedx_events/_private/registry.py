@@ -15,6 +15,7 @@ __all__ = ["SIGNAL_MODULES", "SignalRegistry", "default_registry", "load_all_sig
 
 SIGNAL_MODULES = (
     "openedx_events.analytics.signals",
+    "openedx_events.authz.signals",
     "openedx_events.content_authoring.signals",
     "openedx_events.enterprise.signals",
     "openedx_events.learning.signals",

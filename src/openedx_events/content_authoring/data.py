@@ -7,6 +7,7 @@ import attrs
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from opaque_keys.edx.locator import (
     LibraryCollectionLocator,
+    LibraryContainerLocator,
     LibraryLocatorV2,
     LibraryUsageLocatorV2,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "DuplicatedXBlockData",
     "LibraryBlockData",
     "LibraryCollectionData",
+    "LibraryContainerData",
     "XBlockData",
 ]
 
@@ -128,4 +130,12 @@ class LibraryCollectionData:
     """A collection in a content library (v2)."""
 
     collection_key: LibraryCollectionLocator
+    background: bool = False
+
+
+@attrs.frozen
+class LibraryContainerData:
+    """A container (such as a unit) in a content library (v2)."""
+
+    container_key: LibraryContainerLocator
     background: bool = False

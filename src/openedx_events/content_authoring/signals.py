@@ -11,6 +11,7 @@ from openedx_events.content_authoring.data import (
     DuplicatedXBlockData,
     LibraryBlockData,
     LibraryCollectionData,
+    LibraryContainerData,
     XBlockData,
 )
 
@@ -24,12 +25,19 @@ __all__ = [
     "COURSE_CERTIFICATE_CONFIG_CHANGED",
     "COURSE_CERTIFICATE_CONFIG_DELETED",
     "COURSE_CREATED",
+    "COURSE_IMPORT_COMPLETED",
+    "COURSE_RERUN_COMPLETED",
     "LIBRARY_BLOCK_CREATED",
     "LIBRARY_BLOCK_DELETED",
+    "LIBRARY_BLOCK_PUBLISHED",
     "LIBRARY_BLOCK_UPDATED",
     "LIBRARY_COLLECTION_CREATED",
     "LIBRARY_COLLECTION_DELETED",
     "LIBRARY_COLLECTION_UPDATED",
+    "LIBRARY_CONTAINER_CREATED",
+    "LIBRARY_CONTAINER_DELETED",
+    "LIBRARY_CONTAINER_PUBLISHED",
+    "LIBRARY_CONTAINER_UPDATED",
     "XBLOCK_CREATED",
     "XBLOCK_DELETED",
     "XBLOCK_DUPLICATED",
@@ -189,4 +197,60 @@ LIBRARY_COLLECTION_DELETED = OpenEdxPublicSignal(
     data={"library_collection": LibraryCollectionData},
     signal_name="LIBRARY_COLLECTION_DELETED",
     description="Emitted when an when a content library collection is deleted.",
+)
+
+# ---- events of the reference implementation that the catalog page does not list ----------
+
+LIBRARY_BLOCK_PUBLISHED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.library_block.published.v1",
+    data={"library_block": LibraryBlockData},
+    signal_name="LIBRARY_BLOCK_PUBLISHED",
+    description="Sent when the draft of a library block is published, including when what is published is the block's deletion.",
+)
+
+LIBRARY_CONTAINER_CREATED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.content_library.container.created.v1",
+    data={"library_container": LibraryContainerData},
+    signal_name="LIBRARY_CONTAINER_CREATED",
+    description="Sent after a container, such as a unit, is added to a content library.",
+)
+
+LIBRARY_CONTAINER_UPDATED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.content_library.container.updated.v1",
+    data={"library_container": LibraryContainerData},
+    signal_name="LIBRARY_CONTAINER_UPDATED",
+    description="Sent after a container in a content library is changed.",
+)
+
+LIBRARY_CONTAINER_DELETED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.content_library.container.deleted.v1",
+    data={"library_container": LibraryContainerData},
+    signal_name="LIBRARY_CONTAINER_DELETED",
+    description="Sent after a container is removed from a content library.",
+)
+
+LIBRARY_CONTAINER_PUBLISHED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.content_library.container.published.v1",
+    data={"library_container": LibraryContainerData},
+    signal_name="LIBRARY_CONTAINER_PUBLISHED",
+    description="Sent when the draft of a library container is published, including when what is published is the container's deletion.",
+)
+
+# The reference implementation documents the key field "catalog_info.course_key" for the next
+# two events, though their data is "course". It is kept as documented; the path leads to no
+# value, so the commands send these events without a message key.
+COURSE_IMPORT_COMPLETED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.course.import.completed.v1",
+    data={"course": CourseData},
+    signal_name="COURSE_IMPORT_COMPLETED",
+    event_key_field="catalog_info.course_key",
+    description="Sent when Studio has finished importing course content into a course run.",
+)
+
+COURSE_RERUN_COMPLETED = OpenEdxPublicSignal(
+    event_type="org.openedx.content_authoring.course.rerun.completed.v1",
+    data={"course": CourseData},
+    signal_name="COURSE_RERUN_COMPLETED",
+    event_key_field="catalog_info.course_key",
+    description="Sent when Studio has finished creating a rerun, a new run of an existing course.",
 )

@@ -11,6 +11,7 @@ __all__ = [
     "BaseLedgerTransaction",
     "EnterpriseCourseEnrollment",
     "EnterpriseCustomerUser",
+    "EnterpriseGroup",
     "LearnerCreditEnterpriseCourseEnrollment",
     "LedgerTransaction",
     "LedgerTransactionReversal",
@@ -106,3 +107,10 @@ class SubsidyRedemption:
     subsidy_identifier: str
     content_key: str
     lms_user_id: int
+
+
+@attrs.frozen
+class EnterpriseGroup:
+    """A group of learners within an enterprise customer, named by its UUID."""
+
+    uuid: UUID

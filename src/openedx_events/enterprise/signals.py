@@ -2,12 +2,14 @@
 
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.enterprise.data import (
+    EnterpriseGroup,
     LearnerCreditEnterpriseCourseEnrollment,
     LedgerTransaction,
     SubsidyRedemption,
 )
 
 __all__ = [
+    "ENTERPRISE_GROUP_DELETED",
     "LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED",
     "LEDGER_TRANSACTION_COMMITTED",
     "LEDGER_TRANSACTION_CREATED",
@@ -71,4 +73,13 @@ LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED = OpenEdxPublicSignal(
     data={"learner_credit_course_enrollment": LearnerCreditEnterpriseCourseEnrollment},
     signal_name="LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED",
     description="emitted when a LearnerCreditEnterpriseCourseEnrollment is revoked. This most often happens when an enterprise learner unenrolls from a course which was LC-subsidized.",
+)
+
+# ---- events of the reference implementation that the catalog page does not list ----------
+
+ENTERPRISE_GROUP_DELETED = OpenEdxPublicSignal(
+    event_type="org.openedx.enterprise.enterprise_group.deleted.v1",
+    data={"enterprise_group": EnterpriseGroup},
+    signal_name="ENTERPRISE_GROUP_DELETED",
+    description="Sent when a group of learners of an enterprise customer is deleted.",
 )

@@ -22,6 +22,9 @@ __all__ = [
     "DiscussionThreadData",
     "DiscussionTopicContext",
     "ExamAttemptData",
+    "ExternalGraderScoreData",
+    "LtiProviderLaunchData",
+    "LtiProviderLaunchParamsData",
     "ORASubmissionAnswer",
     "ORASubmissionData",
     "PersistentCourseGradeData",
@@ -330,3 +333,38 @@ class XBlockSkillVerificationData:
     usage_key: UsageKey
     verified_skills: list[int] = attrs.field(factory=list)
     ignored_skills: list[int] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class ExternalGraderScoreData:
+    """A score that an external grader returned for a learner's submission to a problem."""
+
+    points_possible: int
+    points_earned: int
+    course_id: str
+    score_msg: str
+    submission_id: int
+    user_id: str
+    module_id: str
+    queue_key: str
+    queue_name: str
+
+
+@attrs.frozen
+class LtiProviderLaunchParamsData:
+    """The parameters of an LTI launch request that Open edX, as the LTI provider, received."""
+
+    roles: str
+    context_id: str
+    user_id: str
+    extra_params: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class LtiProviderLaunchData:
+    """A learner reaching a block of a course through an LTI launch."""
+
+    user: UserData
+    course_key: CourseKey
+    usage_key: UsageKey
+    launch_params: LtiProviderLaunchParamsData

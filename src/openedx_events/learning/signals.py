@@ -13,6 +13,8 @@ from openedx_events.learning.data import (
     CoursePassingStatusData,
     DiscussionThreadData,
     ExamAttemptData,
+    ExternalGraderScoreData,
+    LtiProviderLaunchData,
     ORASubmissionData,
     PersistentCourseGradeData,
     ProgramCertificateData,
@@ -43,6 +45,7 @@ __all__ = [
     "EXAM_ATTEMPT_RESET",
     "EXAM_ATTEMPT_SUBMITTED",
     "EXAM_ATTEMPT_VERIFIED",
+    "EXTERNAL_GRADER_SCORE_SUBMITTED",
     "FORUM_RESPONSE_COMMENT_CREATED",
     "FORUM_THREAD_CREATED",
     "FORUM_THREAD_RESPONSE_CREATED",
@@ -50,6 +53,7 @@ __all__ = [
     "IDV_ATTEMPT_CREATED",
     "IDV_ATTEMPT_DENIED",
     "IDV_ATTEMPT_PENDING",
+    "LTI_PROVIDER_LAUNCH_SUCCESS",
     "ORA_SUBMISSION_CREATED",
     "PERSISTENT_GRADE_SUMMARY_CHANGED",
     "PROGRAM_CERTIFICATE_AWARDED",
@@ -340,4 +344,20 @@ IDV_ATTEMPT_DENIED = OpenEdxPublicSignal(
     data={"idv_attempt": VerificationAttemptData},
     signal_name="IDV_ATTEMPT_DENIED",
     description="Emitted when an IDV attempt is denied.",
+)
+
+# ---- events of the reference implementation that the catalog page does not list ----------
+
+EXTERNAL_GRADER_SCORE_SUBMITTED = OpenEdxPublicSignal(
+    event_type="org.openedx.learning.external_grader.score.submitted.v1",
+    data={"score": ExternalGraderScoreData},
+    signal_name="EXTERNAL_GRADER_SCORE_SUBMITTED",
+    description="Sent when an external grader, such as one behind XQueue, returns the score of a learner's submission.",
+)
+
+LTI_PROVIDER_LAUNCH_SUCCESS = OpenEdxPublicSignal(
+    event_type="org.openedx.learning.lti_provider.launch.success.v1",
+    data={"launch_data": LtiProviderLaunchData},
+    signal_name="LTI_PROVIDER_LAUNCH_SUCCESS",
+    description="Sent when a learner opens course content through a successful LTI launch, Open edX acting as the LTI provider.",
 )

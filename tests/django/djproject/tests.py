@@ -38,8 +38,8 @@ class DjangoReceiverTests(SimpleTestCase):
         assert call["from_event_bus"] is False
 
     def test_the_app_registers_the_whole_catalog(self) -> None:
-        """With "openedx_events" installed, all 63 signals are registered at start-up."""
-        assert len(OpenEdxPublicSignal.all_events()) == 63
+        """With "openedx_events" installed, all 75 signals are registered at start-up."""
+        assert len(OpenEdxPublicSignal.all_events()) == 75
 
 
 class DjangoSettingsTests(SimpleTestCase):

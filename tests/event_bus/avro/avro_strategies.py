@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from opaque_keys.edx.locator import (
     LibraryCollectionLocator,
+    LibraryContainerLocator,
     LibraryLocatorV2,
     LibraryUsageLocatorV2,
 )
@@ -59,6 +60,12 @@ _STRATEGIES: dict[Any, st.SearchStrategy[Any]] = {
         _SLUG,
     ),
     LibraryCollectionLocator: st.builds(LibraryCollectionLocator, _LIBRARY, _SLUG),
+    LibraryContainerLocator: st.builds(
+        LibraryContainerLocator,
+        _LIBRARY,
+        st.sampled_from(["unit", "subsection", "section"]),
+        _SLUG,
+    ),
     datetime: st.datetimes(
         min_value=datetime(1970, 1, 2),
         timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))]),

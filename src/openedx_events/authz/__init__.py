@@ -1,0 +1,1 @@
+"""Events of the authz subdomain: data classes in ``data``, signals in ``signals``."""
