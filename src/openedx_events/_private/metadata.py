@@ -17,9 +17,9 @@ from openedx_events._private.version import VERSION
 __all__ = [
     "CLOUDEVENTS_SPEC_VERSION",
     "EventsMetadata",
-    "checked_metadata",
     "event_source",
     "library_version_tuple",
+    "metadata_from_checked_fields",
 ]
 
 CLOUDEVENTS_SPEC_VERSION = "1.0"
@@ -168,32 +168,13 @@ _new = object.__new__
 _set_fields = EventsMetadata.__dict__["__dict__"].__set__
 
 
-def checked_metadata(
-    *,
-    event_type: str,
-    id: UUID,
-    minorversion: int,
-    source: str,
-    sourcehost: str,
-    time: datetime,
-    sourcelib: tuple[int, ...],
-) -> EventsMetadata:
-    """Metadata from values the caller has already checked, skipping attrs' validators.
+def metadata_from_checked_fields(fields: dict[str, Any]) -> EventsMetadata:
+    """Metadata whose attributes are ``fields``, skipping attrs' converters and validators.
 
-    For hot paths that build every value themselves (``time`` must already be UTC, with
-    ``datetime.UTC`` as its tzinfo); anything else should call :class:`EventsMetadata`.
+    For hot paths that build and check every value themselves: ``fields`` holds the seven
+    fields in their order, ``time`` in UTC with ``datetime.UTC`` as its tzinfo. It becomes the
+    instance's ``__dict__``, so pass a dict nobody else holds.
     """
     metadata = _new(EventsMetadata)
-    _set_fields(
-        metadata,
-        {
-            "event_type": event_type,
-            "id": id,
-            "minorversion": minorversion,
-            "source": source,
-            "sourcehost": sourcehost,
-            "time": time,
-            "sourcelib": sourcelib,
-        },
-    )
+    _set_fields(metadata, fields)
     return metadata

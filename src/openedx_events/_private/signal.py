@@ -9,7 +9,12 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from openedx_events._private.metadata import EventsMetadata, event_source, library_version_tuple
+from openedx_events._private.metadata import (
+    EventsMetadata,
+    event_source,
+    library_version_tuple,
+    metadata_from_checked_fields,
+)
 from openedx_events._private.receivers import Receiver, ReceiverList, ReceiverRef
 from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
 from openedx_events._private.uuid1 import uuid1
@@ -22,10 +27,6 @@ log = logging.getLogger("openedx_events.signal")
 _HOSTNAME = socket.gethostname()
 _UTC = UTC
 _now = datetime.now
-# EventsMetadata is a frozen slots class: its slot setters fill a fresh instance directly.
-# EventsMetadata is a frozen attrs class: a fresh instance gets its whole __dict__ at once.
-_new = object.__new__
-_set_fields = EventsMetadata.__dict__["__dict__"].__set__
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -159,7 +160,7 @@ class OpenEdxPublicSignal:
                 event_type=self.event_type, minorversion=self.minor_version, time=time
             )
         # The hot path: every value is built here and known valid, so the attrs converters
-        # and validators would only re-check them. The fields that are the same for every
+        # and validators would only check them again. The fields that are the same for every
         # event of the signal come from a template, refreshed when the service name changes.
         source = event_source()
         template = self._metadata_template
@@ -168,9 +169,7 @@ class OpenEdxPublicSignal:
         fields = template.copy()
         fields["id"] = uuid1()
         fields["time"] = _now(_UTC)
-        metadata = _new(EventsMetadata)
-        _set_fields(metadata, fields)
-        return metadata
+        return metadata_from_checked_fields(fields)
 
     def send_event(
         self, send_robust: bool = True, time: datetime | None = None, **data: Any

@@ -17,7 +17,7 @@ from uuid import UUID
 from openedx_events._private.metadata import (
     CLOUDEVENTS_SPEC_VERSION,
     EventsMetadata,
-    checked_metadata,
+    metadata_from_checked_fields,
 )
 from openedx_events.exceptions import EventDeserializationError
 
@@ -94,14 +94,16 @@ def metadata_from_headers(
             if name in text and text[name] != expected:
                 raise reader.error(name, f"must be {expected!r}, got {text[name]!r}")
     # Every value is checked by the reader, so attrs' validators need not check them again.
-    return checked_metadata(
-        event_type=reader.required(names["event_type"]),
-        id=reader.uuid(names["id"]),
-        minorversion=reader.integer(names["minorversion"]),
-        source=reader.required(names["source"]),
-        sourcehost=reader.required(names["sourcehost"]),
-        time=reader.time(names["time"]),
-        sourcelib=reader.version(names["sourcelib"]),
+    return metadata_from_checked_fields(
+        {
+            "event_type": reader.required(names["event_type"]),
+            "id": reader.uuid(names["id"]),
+            "minorversion": reader.integer(names["minorversion"]),
+            "source": reader.required(names["source"]),
+            "sourcehost": reader.required(names["sourcehost"]),
+            "time": reader.time(names["time"]),
+            "sourcelib": reader.version(names["sourcelib"]),
+        }
     )
 
 
