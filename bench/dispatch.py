@@ -12,7 +12,8 @@ For five catalog events it measures, in the same run:
 * ``reference``: openedx-events 11.2.0 with Django, in its own Python 3.12 virtualenv (see
   ``reference_env.py``), sending the very same payloads.
 
-Every figure is the best of several timed batches, in events per second.
+Every figure is the best of several timed batches, taken over three rounds (ours, then the
+reference, three times over), in events per second.
 
     .venv/bin/python bench/dispatch.py            # full run, prints a Markdown table
     .venv/bin/python bench/dispatch.py --quick    # shorter batches, for a smoke test
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short batches (a smoke test)")
     parser.add_argument("--json", metavar="PATH", help="also write the raw figures here")
     args = parser.parse_args(argv)
-    batch, repeats = (5_000, 2) if args.quick else (50_000, 5)
+    batch, repeats, rounds = (5_000, 2, 1) if args.quick else (30_000, 3, 3)
 
     load_all_signals()
     signals = {
@@ -287,11 +288,20 @@ def main(argv: list[str] | None = None) -> int:
         for event_type, signal in signals.items()
     }
     started = time.perf_counter()
-    results = measure_ours(signals, batch, repeats)
-    results["reference"] = measure_reference(payloads, batch, repeats)
+    # Whole rounds, ours then the reference, each cell keeping its best: a disturbance on a
+    # shared machine then has to last through every round to move a figure.
+    results: dict[str, dict[str, float]] = {}
+    for _ in range(rounds):
+        measured = measure_ours(signals, batch, repeats)
+        measured["reference"] = measure_reference(payloads, batch, repeats)
+        for name, figures in measured.items():
+            best = results.setdefault(name, {})
+            for key, figure in figures.items():
+                best[key] = max(best.get(key, 0.0), figure)
     print(
-        f"Python {platform.python_version()} (ours), batches of {batch:,} x {repeats}, "
-        f"{time.perf_counter() - started:.0f} s; figures in events per second\n",
+        f"Python {platform.python_version()} (ours), {rounds} round(s) of batches of "
+        f"{batch:,} x {repeats}, {time.perf_counter() - started:.0f} s; "
+        "figures in events per second\n",
         file=sys.stderr,
         flush=True,
     )
