@@ -16,7 +16,12 @@ from typing import Any, BinaryIO
 import attrs
 import pytest
 
-from openedx_events._private.fields import data_fields, is_data_class, type_label
+from openedx_events._private.fields import (
+    data_fields,
+    field_path_problem,
+    is_data_class,
+    type_label,
+)
 from openedx_events.learning.data import CourseDiscussionConfigurationData
 from openedx_events.learning.signals import PERSISTENT_GRADE_SUMMARY_CHANGED
 from openedx_events.samples import sample_event_data
@@ -260,13 +265,7 @@ KEY_FIELDS_LEADING_NOWHERE = {
 
 
 def _leads_somewhere(signal: OpenEdxPublicSignal, path: str) -> bool:
-    argument, *steps = path.split(".")
-    current: Any = signal.init_data.get(argument)
-    for step in steps:
-        if not is_data_class(current):
-            return False
-        current = {spec.name: spec.type for spec in data_fields(current)}.get(step)
-    return current is not None
+    return field_path_problem(signal.init_data, path) is None
 
 
 @needs_reference

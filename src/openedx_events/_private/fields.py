@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-__all__ = ["FieldSpec", "data_fields", "is_data_class", "type_label"]
+__all__ = ["FieldSpec", "data_fields", "field_path_problem", "is_data_class", "type_label"]
 
 
 @attrs.frozen
@@ -67,3 +68,19 @@ def type_label(annotation: Any) -> str:
         args = ", ".join(type_label(arg) for arg in typing.get_args(annotation))
         return f"{getattr(origin, '__name__', str(origin))}[{args}]"
     return getattr(annotation, "__name__", str(annotation))
+
+
+def field_path_problem(data: Mapping[str, Any], path: str) -> str | None:
+    """Why the dotted ``path`` names no field in a signal's ``data``; ``None`` when it does."""
+    head, *rest = path.split(".")
+    if head not in data:
+        return f"the event carries no '{head}' (it carries {', '.join(data)})"
+    annotation = data[head]
+    for part in rest:
+        if not is_data_class(annotation):
+            return f"'{part}' is not inside a record"
+        fields = {field.name: field.type for field in data_fields(annotation)}
+        if part not in fields:
+            return f"{annotation.__name__} has no field '{part}'"
+        annotation = fields[part]
+    return None

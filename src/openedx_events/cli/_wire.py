@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from openedx_events._private.fields import data_fields, is_data_class
+from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import configure
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli._common import all_signals
@@ -59,15 +59,9 @@ def bus_key_field(signal: OpenEdxPublicSignal) -> str | None:
     send those without a message key instead of failing on every event.
     """
     path = signal.event_key_field
-    if not path:
+    if not path or field_path_problem(signal.init_data, path) is not None:
         return None
-    head, *rest = path.split(".")
-    annotation: Any = signal.init_data.get(head)
-    for part in rest:
-        if not is_data_class(annotation):
-            return None
-        annotation = {field.name: field.type for field in data_fields(annotation)}.get(part)
-    return path if annotation is not None else None
+    return path
 
 
 def configure_sqlite_bus(db: Path | None) -> None:

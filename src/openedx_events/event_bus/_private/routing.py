@@ -21,7 +21,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from openedx_events._private.fields import data_fields, is_data_class
+from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.loading import get_producer
@@ -71,26 +71,9 @@ def merge_producer_configs(
 
 
 def _check_key_field(signal: OpenEdxPublicSignal, path: str) -> None:
-    head, *rest = path.split(".")
-    if head not in signal.init_data:
-        raise ProducerConfigurationError(
-            signal.event_type,
-            f"event_key_field '{path}': the event carries no '{head}' "
-            f"(it carries {', '.join(signal.init_data)})",
-        )
-    annotation: Any = signal.init_data[head]
-    for part in rest:
-        if not is_data_class(annotation):
-            raise ProducerConfigurationError(
-                signal.event_type, f"event_key_field '{path}': '{part}' is not inside a record"
-            )
-        fields = {field.name: field.type for field in data_fields(annotation)}
-        if part not in fields:
-            raise ProducerConfigurationError(
-                signal.event_type,
-                f"event_key_field '{path}': {annotation.__name__} has no field '{part}'",
-            )
-        annotation = fields[part]
+    problem = field_path_problem(signal.init_data, path)
+    if problem is not None:
+        raise ProducerConfigurationError(signal.event_type, f"event_key_field '{path}': {problem}")
 
 
 def validate_producer_config(
