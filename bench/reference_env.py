@@ -26,15 +26,21 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REFERENCE_REQUIREMENTS", "VENV_DIR", "reference_python", "run_reference"]
+__all__ = [
+    "REFERENCE_REQUIREMENTS",
+    "VENV_DIR",
+    "python312_venv",
+    "reference_python",
+    "run_reference",
+]
 
 REFERENCE_REQUIREMENTS = ("openedx-events==11.2.0", "Django>=4.2,<7")
 VENV_DIR = Path(__file__).resolve().parent / ".venv-reference"
 _DEFAULT_BASE_PYTHON = "/root/.pyenv/versions/3.12.1/bin/python3.12"
-_STAMP = VENV_DIR / ".requirements"
 
 # Runs before every snippet: Django settings first, because the reference reads them when its
 # signal modules are imported.
@@ -73,14 +79,20 @@ def _base_python() -> str:
     return os.environ.get("REFERENCE_PYTHON", _DEFAULT_BASE_PYTHON)
 
 
-def _requirements_digest() -> str:
-    return hashlib.sha256("\n".join(REFERENCE_REQUIREMENTS).encode()).hexdigest()
+def python312_venv(name: str, requirements: Sequence[str]) -> Path:
+    """The interpreter of the Python 3.12 virtualenv ``bench/.venv-<name>``, built on first use.
 
+    The virtualenv is rebuilt when ``requirements`` (pip arguments: specifiers, paths, flags)
+    change. Interop tests use it too, for venvs that hold the reference's bus plugins.
 
-def reference_python() -> Path:
-    """The reference virtualenv's interpreter, building the virtualenv on first use."""
-    python = VENV_DIR / "bin" / "python"
-    if python.exists() and _STAMP.exists() and _STAMP.read_text() == _requirements_digest():
+    Raises:
+        RuntimeError: no Python 3.12 interpreter was found.
+    """
+    venv = Path(__file__).resolve().parent / f".venv-{name}"
+    python = venv / "bin" / "python"
+    stamp = venv / ".requirements"
+    digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
         return python
     base = _base_python()
     if not Path(base).exists():
@@ -88,14 +100,16 @@ def reference_python() -> Path:
             f"the reference implementation needs Python 3.12, not found at {base}; "
             "set REFERENCE_PYTHON to a Python 3.12 interpreter"
         )
-    print(f"building the reference virtualenv at {VENV_DIR} ...", file=sys.stderr)
-    subprocess.run([base, "-m", "venv", "--clear", str(VENV_DIR)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", *REFERENCE_REQUIREMENTS],
-        check=True,
-    )
-    _STAMP.write_text(_requirements_digest())
+    print(f"building the virtualenv {venv} ...", file=sys.stderr)
+    subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *requirements], check=True)
+    stamp.write_text(digest)
     return python
+
+
+def reference_python() -> Path:
+    """The reference virtualenv's interpreter, building the virtualenv on first use."""
+    return python312_venv("reference", REFERENCE_REQUIREMENTS)
 
 
 def run_reference(script: str, *, timeout: float = 900.0) -> Any:
