@@ -96,6 +96,7 @@ def test_replay_by_position_and_unknown_positions(bus_db: Path, failing_receiver
 
 def test_list_of_a_topic_without_dead_letters_is_empty(bus_db: Path) -> None:
     """A topic nobody failed on has no dead letters."""
+    cli("produce", ENROLLMENT, "--topic", "t", "--db", str(bus_db), "-q")
     assert (
         json.loads(cli("dlq", "list", "--topic", "t", "--db", str(bus_db), "--json").output) == []
     )

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from openedx_events.cli import _bus
-from openedx_events.cli._common import bus_options
+from openedx_events.cli._common import bus_name, bus_options
 
 __all__ = ["dlq"]
 
@@ -26,11 +26,16 @@ def _when(timestamp: float) -> str:
 
 
 @dlq.command("list")
-@click.option("--topic", required=True, help="The topic whose dead letters to list.")
+@click.option(
+    "--topic",
+    required=True,
+    callback=bus_name("topic"),
+    help="The topic whose dead letters to list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @bus_options
 def list_dead_letters(*, topic: str, as_json: bool) -> None:
-    """List the dead letters of TOPIC, oldest first."""
+    """List the dead letters of the --topic, oldest first."""
     letters = list(_bus.dead_letters(topic))
     if as_json:
         rows = [
@@ -70,18 +75,23 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
 
 
 @dlq.command("replay")
-@click.option("--topic", required=True, help="The topic whose dead letters to send again.")
+@click.option(
+    "--topic",
+    required=True,
+    callback=bus_name("topic"),
+    help="The topic whose dead letters to send again.",
+)
 @click.option(
     "--position",
     "positions",
     multiple=True,
     type=int,
-    help="Replay this dead letter (the # of `dlq list`); repeatable. Default: every dead "
+    help="Replay this dead letter (the # of 'dlq list'); repeatable. Default: every dead "
     "letter not replayed yet.",
 )
 @bus_options
 def replay(*, topic: str, positions: tuple[int, ...]) -> None:
-    """Publish dead letters of TOPIC to it again, for its consumers to retry."""
+    """Publish dead letters of the --topic to it again, for its consumers to retry."""
     try:
         new = _bus.replay(topic, list(positions) if positions else None)
     except KeyError as error:

@@ -30,7 +30,7 @@ def events() -> None:
 @click.option("--bus-only", is_flag=True, help="Only the events that can travel on the bus.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_events(bus_only: bool, as_json: bool) -> None:
-    """List every event type of the catalog (``events show`` gives the details of one)."""
+    """List every event type of the catalog ('events show' gives the details of one)."""
     rows: list[dict[str, Any]] = []
     for signal in all_signals():
         schema = bus_schema(signal)

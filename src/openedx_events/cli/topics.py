@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from openedx_events.cli import _bus
-from openedx_events.cli._common import bus_options
+from openedx_events.cli._common import bus_name, bus_options
 
 __all__ = ["topics", "trim"]
 
@@ -65,7 +65,7 @@ def topics() -> None:
 
 
 @click.command()
-@click.option("--topic", required=True, help="The topic to trim.")
+@click.option("--topic", required=True, callback=bus_name("topic"), help="The topic to trim.")
 @click.option(
     "--older-than",
     "age",
@@ -80,7 +80,7 @@ def topics() -> None:
 )
 @bus_options
 def trim(*, topic: str, age: timedelta, unconsumed: bool) -> None:
-    """Delete the old records of TOPIC that every consumer group has handled.
+    """Delete the old records of the --topic that every consumer group has handled.
 
     Records a group has yet to commit stay, whatever their age, unless --unconsumed. The
     idempotency guard forgets the event ids processed before the same cutoff.
