@@ -21,7 +21,7 @@ def test_list_json_has_every_catalog_event_with_its_signal_and_key(
     result = cli("events", "list", "--json")
     assert result.exit_code == 0
     rows = {row["event_type"]: row for row in json.loads(result.output)}
-    expected = {event["wire_event_type"]: event for event in reference_events}
+    expected = {event["event_type"]: event for event in reference_events}
     assert set(rows) == set(expected)
     for event_type, event in expected.items():
         assert rows[event_type]["signal_name"] == event["signal_name"]
@@ -73,7 +73,7 @@ def test_show_json_gives_fields_the_reference_schema_and_a_sample(
     reference_events: list[dict[str, Any]],
 ) -> None:
     """``events show --json`` gives the fields, the reference's Avro schema and a sample."""
-    reference = {event["wire_event_type"]: event for event in reference_events}
+    reference = {event["event_type"]: event for event in reference_events}
     event_type = "org.openedx.learning.course.enrollment.created.v1"
     result = cli("events", "show", event_type, "--json")
     assert result.exit_code == 0
@@ -119,8 +119,8 @@ def test_show_every_reference_schema_matches(reference_events: list[dict[str, An
     for event in reference_events:
         if not event["bus_compatible"]:
             continue
-        document = json.loads(cli("events", "show", event["wire_event_type"], "--json").output)
-        assert document["avro_schema"] == event["avro_schema"], event["wire_event_type"]
+        document = json.loads(cli("events", "show", event["event_type"], "--json").output)
+        assert document["avro_schema"] == event["avro_schema"], event["event_type"]
 
 
 def test_show_unknown_type_exits_2_and_suggests_close_matches() -> None:
