@@ -114,6 +114,8 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
     stop = threading.Event()
     with stop_on_signals(stop):
         position = 0 if from_beginning else _bus.topic_end(topic)
+        if follow:
+            click.echo(f"tailing {topic} after position {position}; stop with Ctrl-C", err=True)
         try:
             events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
             for event in events:

@@ -11,6 +11,7 @@ from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.topics import full_topic
 from openedx_events.event_bus._private.wire import encode_event
+from openedx_events.exceptions import ProducerConfigurationError
 
 __all__ = ["BusProducer", "EventBusProducer"]
 
@@ -37,6 +38,23 @@ class EventBusProducer(abc.ABC):
         """Deliver anything still buffered; called before the process exits."""
 
 
+def _checked_signal(signal: object) -> OpenEdxPublicSignal:
+    if not isinstance(signal, OpenEdxPublicSignal):
+        raise ProducerConfigurationError(
+            "", f"signal must be an OpenEdxPublicSignal, not {signal!r}"
+        )
+    return signal
+
+
+def _check_metadata(signal: OpenEdxPublicSignal, metadata: EventsMetadata) -> None:
+    # The type header comes from the metadata: another event's metadata would make every
+    # consumer decode this event's bytes as that other event.
+    if metadata.event_type != signal.event_type:
+        raise ProducerConfigurationError(
+            signal.event_type, f"event_metadata is the metadata of {metadata.event_type}"
+        )
+
+
 class BusProducer(EventBusProducer):
     """A producer that writes to a :class:`Backend`; every send is durable when it returns."""
 
@@ -56,9 +74,12 @@ class BusProducer(EventBusProducer):
 
         Raises:
             EventSerializationError: the data does not fit the event's schema.
-            ProducerConfigurationError: ``event_key_field`` does not lead to a value.
+            ProducerConfigurationError: ``signal`` is not a signal, ``event_metadata`` is of
+                another event, or ``event_key_field`` does not lead to a value.
             EventBusStorageError: the backend could not store the event.
         """
+        signal = _checked_signal(signal)
+        _check_metadata(signal, event_metadata)
         message = encode_event(signal, event_data, event_metadata, event_key_field)
         self.backend.append(full_topic(topic), [message])
 
@@ -72,11 +93,14 @@ class BusProducer(EventBusProducer):
     ) -> list[int]:
         """Publish many events of one signal in one write; return their positions.
 
-        Either every event is stored or, when one fails to encode or the write fails, none.
+        Either every event is stored or, when one fails a check of :meth:`send`, fails to
+        encode or the write fails, none.
         """
-        messages = [
-            encode_event(signal, data, metadata, event_key_field) for data, metadata in events
-        ]
+        signal = _checked_signal(signal)
+        messages = []
+        for data, metadata in events:
+            _check_metadata(signal, metadata)
+            messages.append(encode_event(signal, data, metadata, event_key_field))
         return self.backend.append(full_topic(topic), messages)
 
     def __repr__(self) -> str:
