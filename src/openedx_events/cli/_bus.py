@@ -66,12 +66,16 @@ def _existing_backend() -> Backend:
     return backend
 
 
+def _bookkeeping(name: str) -> bool:
+    return name.endswith((DEAD_LETTER_SUFFIX, DEAD_LETTER_SUFFIX + ".replayed"))
+
+
 def _known_topic(backend: Backend, topic: str) -> str:
     """The stored name of ``topic``, which must hold (or have held) records or dead letters."""
     stored = full_topic(topic)
     names = {info.name for info in backend.topics()}
     if stored not in names and dead_letter_topic(stored) not in names:
-        known = ", ".join(sorted(name for name in names if not name.endswith(DEAD_LETTER_SUFFIX)))
+        known = ", ".join(sorted(name for name in names if not _bookkeeping(name)))
         where = f" ({backend.name})" if backend.name else ""
         raise BusInputError(
             f"the bus{where} has no topic {stored!r}"
@@ -147,10 +151,20 @@ def dead_letters(topic: str) -> Iterator[DeadLetter]:
         after = letters[-1].record.position
 
 
-def replay(topic: str, positions: list[int] | None) -> list[int]:
-    """Publish dead letters of ``topic`` again (those at ``positions``, or every new one)."""
+def replay(topic: str, positions: list[int] | None, *, hopeless: bool) -> tuple[list[int], int]:
+    """Publish dead letters of ``topic`` again (those at ``positions``, or every new one).
+
+    Returns the new positions, and how many hopeless dead letters were left out.
+    """
     backend = _existing_backend()
-    return replay_dead_letters(backend, _known_topic(backend, topic), positions=positions)
+    stored = _known_topic(backend, topic)
+    new = replay_dead_letters(backend, stored, positions=positions, hopeless=hopeless)
+    left_out = 0
+    if positions is None and not hopeless:
+        left_out = sum(
+            1 for letter in dead_letters(topic) if letter.hopeless and not letter.replayed_at
+        )
+    return new, left_out
 
 
 def topics() -> list[tuple[TopicInfo, list[GroupInfo]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -37,18 +38,40 @@ class Duration(click.ParamType[timedelta]):
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @bus_options
-def topics() -> None:
+def topics(*, as_json: bool) -> None:
     """List the topics of the bus, with their consumer groups and how far behind they are."""
+    found = _bus.topics()
+    if as_json:
+        rows = [
+            {
+                "topic": info.name,
+                "records": info.length,
+                "last_position": info.last_position,
+                "groups": [
+                    {
+                        "group": group.group,
+                        "committed": group.committed,
+                        "lag": group.lag,
+                        "pending": group.pending,
+                        "consumers": list(group.consumers),
+                    }
+                    for group in groups
+                ],
+            }
+            for info, groups in found
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
     table = Table(title="topics")
-    table.add_column("topic", overflow="fold")
-    for name in ("records", "last position"):
+    table.add_column("topic", overflow="fold", ratio=1)
+    for name in ("records", "last"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("group", overflow="fold")
-    for name in ("committed", "lag", "pending"):
+    table.add_column("group", overflow="fold", ratio=1)
+    for name in ("committed", "lag", "pending", "consumers"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("consumers", overflow="fold", min_width=9)
-    for info, groups in _bus.topics():
+    for info, groups in found:
         first = [escape(info.name), f"{info.length:,}", str(info.last_position)]
         if not groups:
             table.add_row(*first, "", "", "", "", "")
@@ -59,7 +82,7 @@ def topics() -> None:
                 str(group.committed),
                 f"{group.lag:,}",
                 f"{group.pending:,}",
-                escape(", ".join(group.consumers)),
+                str(len(group.consumers)),
             )
     Console().print(table)
 
