@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from cli_helpers import SCRIPT, cli, json_lines, spawn
 
 from openedx_events.event_bus.sqlite import SqliteBackend
@@ -106,6 +107,7 @@ def _group_done(db: Path, topic: str, group: str) -> bool:
     return bool(info) and info[0].lag == 0 and info[0].pending == 0
 
 
+@pytest.mark.slow
 def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
     bus_db: Path, tmp_path: Path
 ) -> None:
@@ -154,6 +156,7 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
     assert len(delivered) == len(set(delivered))
 
 
+@pytest.mark.slow
 def test_tail_prints_events_as_they_arrive_and_only_new_ones(bus_db: Path) -> None:
     """``tail --follow`` skips what was there before it started and prints each new event."""
     _produce(bus_db, "t", 2)

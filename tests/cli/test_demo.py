@@ -9,8 +9,13 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from openedx_events.cli._demo_worker import is_faulty
 from openedx_events.cli._wire import bus_signals
+
+# The demo starts a producer and consumer processes.
+pytestmark = pytest.mark.slow
 
 
 def _demo(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
