@@ -20,6 +20,7 @@ import attrs
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.records import Message, Record, check_topic
 from openedx_events.event_bus._private.topics import dead_letter_topic
+from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = [
     "HOPELESS_REASONS",
@@ -50,7 +51,7 @@ _REPLAYED = "dlq_replayed"
 _REPLAYED_AT = "dlq_replayed_at"
 
 
-class HopelessReplayError(ValueError):
+class HopelessReplayError(OpenEdxEventException, ValueError):
     """Dead letters asked for by position would fail again the same way (see ``hopeless``)."""
 
 
