@@ -286,27 +286,36 @@ def _records() -> list[dict[str, Any]]:
     return records
 
 
-def main() -> None:
-    """Run the reference on our samples and write ``tests/golden/*.json``."""
+def generate() -> dict[str, list[dict[str, Any]]]:
+    """Run the reference on our samples; the documents of ``tests/golden``, by file name."""
     python = python312_venv("golden-wire", BUS_REQUIREMENTS)
     inputs = {"records": _records(), "metadata": METADATA}
     script = f"INPUT = _json.loads({json.dumps(inputs)!r})\n" + _REFERENCE_SCRIPT
     result = run_reference(script, python=python)
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     header = {
         "reference": f"openedx-events {result['version']}",
         "generated_by": "tools/golden_wire.py",
     }
-    documents = {
+    bodies = {
         "signals": result["signals"],
         "data_classes": result["data_classes"],
         "wire_vectors": result["vectors"],
     }
-    for name, body in documents.items():
-        document = {**header, name: body}
-        path = OUTPUT / f"{name}.json"
-        path.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-        print(f"wrote {len(body)} {name.replace('_', ' ')} to {path.relative_to(ROOT)}")
+    return {f"{name}.json": {**header, name: body} for name, body in bodies.items()}
+
+
+def render(document: Any) -> str:
+    """The text of a golden file."""
+    return json.dumps(document, indent=1) + "\n"
+
+
+def main() -> None:
+    """Write ``tests/golden/*.json``."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for name, document in generate().items():
+        path = OUTPUT / name
+        path.write_text(render(document), encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
