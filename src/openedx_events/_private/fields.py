@@ -82,10 +82,16 @@ class FieldPathError(ValueError):
     """A dotted field path leads nowhere; the message says where."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[str, tuple[str, ...]]:
+    head, *rest = path.split(".")
+    return head, tuple(rest)
+
+
 def _walk(root: Mapping[str, Any], path: str, child: typing.Callable[[Any, str], Any]) -> Any:
     # The one walk of a dotted path, over types or over values: a missing name is an error
     # naming the step; a ``None`` on the way (an optional record left out) ends the walk.
-    head, *rest = path.split(".")
+    head, rest = _steps(path)
     if head not in root:
         raise FieldPathError(f"the event carries no '{head}' (it carries {', '.join(root)})")
     current = root[head]
@@ -105,12 +111,20 @@ def _field_type(annotation: Any, part: str) -> Any:
     raise FieldPathError(f"{annotation.__name__} has no field '{part}'")
 
 
+# (class, field name) pairs already known to be a field of an attrs class: keys are read on
+# every event sent, so each step is checked once.
+_known_steps: set[tuple[type, str]] = set()
+
+
 def _field_value(value: Any, part: str) -> Any:
-    fields = getattr(type(value), "__attrs_attrs__", None)
-    if fields is None:
-        raise FieldPathError(f"'{part}' is not inside a record (a {type(value).__name__})")
-    if getattr(fields, part, None) is None:
-        raise FieldPathError(f"{type(value).__name__} has no field '{part}'")
+    cls = type(value)
+    if (cls, part) not in _known_steps:
+        fields = getattr(cls, "__attrs_attrs__", None)
+        if fields is None:
+            raise FieldPathError(f"'{part}' is not inside a record (a {cls.__name__})")
+        if getattr(fields, part, None) is None:
+            raise FieldPathError(f"{cls.__name__} has no field '{part}'")
+        _known_steps.add((cls, part))
     return getattr(value, part)
 
 
