@@ -150,36 +150,34 @@ class DeadLetter:
         )
 
 
-def _replays(backend: Backend, stored_topic: str) -> dict[int, list[float]]:
-    """Dead-letter position -> replay times, from the replay log and the older bookkeeping."""
-    found: dict[int, list[float]] = {}
-    log = replay_log_topic(stored_topic)
-    after = 0
-    while batch := backend.read(log, after=after, limit=500):
-        for record in batch:
-            try:
-                position = int(record.headers[_REPLAYED])
-                when = float(record.headers.get(_REPLAYED_AT, "0"))
-            except (KeyError, ValueError):
-                continue  # not a log entry of ours
+def _replays(backend: Backend, stored_topic: str) -> dict[str, list[float]]:
+    """Dead-letter position (as text) -> replay times, from the replay log and older bookkeeping."""
+    found: dict[str, list[float]] = {}
+    for record in _all(backend, replay_log_topic(stored_topic)):
+        position = record.headers.get(_REPLAYED)
+        try:
+            when = float(record.headers.get(_REPLAYED_AT, "0"))
+        except ValueError:
+            when = 0.0
+        if position is not None:
             found.setdefault(position, []).append(when)
-        after = batch[-1].position
-    # Replays before the log existed were tracked by a consumer group on the dead letters.
+    # Replays before the log existed were tracked by a consumer group on the dead letters:
+    # everything up to its committed position (in the backend's own order) was replayed.
     dlq = dead_letter_topic(stored_topic)
-    for group in backend.groups(dlq):
-        if group.group == REPLAY_GROUP:
-            for record in _all(backend, dlq, upto=group.committed):
-                found.setdefault(record.position, [0.0])
+    committed = next((g.committed for g in backend.groups(dlq) if g.group == REPLAY_GROUP), None)
+    if committed:
+        for record in _all(backend, dlq):
+            found.setdefault(str(record.position), [0.0])
+            if record.position == committed:
+                break
     return found
 
 
-def _all(backend: Backend, topic: str, upto: int | None = None) -> list[Record]:
+def _all(backend: Backend, topic: str) -> list[Record]:
     records: list[Record] = []
     after = 0
     while batch := backend.read(topic, after=after, limit=500):
-        records.extend(r for r in batch if upto is None or r.position <= upto)
-        if upto is not None and batch[-1].position >= upto:
-            break
+        records.extend(batch)
         after = batch[-1].position
     return records
 
@@ -190,7 +188,7 @@ def list_dead_letters(
     """Up to ``limit`` dead letters of ``stored_topic`` after position ``after``, oldest first."""
     records = backend.read(dead_letter_topic(stored_topic), after=after, limit=limit)
     replays = _replays(backend, stored_topic) if records else {}
-    return [DeadLetter.from_record(r, replays.get(r.position, ())) for r in records]
+    return [DeadLetter.from_record(r, replays.get(str(r.position), ())) for r in records]
 
 
 def replay_dead_letters(
@@ -234,7 +232,7 @@ def replay_dead_letters(
         chosen = [
             letter
             for letter in letters
-            if letter.record.position not in done and (hopeless or not letter.hopeless)
+            if str(letter.record.position) not in done and (hopeless or not letter.hopeless)
         ]
     if not chosen:
         return []
