@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
-from cli_helpers import cli
+from cli_helpers import cli, spawn
 from click.testing import CliRunner
 
 from broken_files import BROKEN_FILES, bus_with_events
@@ -173,3 +174,18 @@ def test_a_command_added_to_the_group_gets_the_boundary_too() -> None:
     result = CliRunner().invoke(group, ["explode"], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output == "Error: ZeroDivisionError: nothing to divide by\n"
+
+
+@pytest.mark.slow
+def test_tail_follow_of_an_unknown_topic_says_it_waits(bus_db: Path) -> None:
+    """Following a topic nobody wrote to yet is allowed, and said, not silent."""
+    bus_with_events(bus_db)
+    with spawn("tail", "--topic", "later", "--db", str(bus_db)) as tail:
+        try:
+            assert tail.stderr is not None
+            first = tail.stderr.readline()
+        finally:
+            tail.send_signal(signal.SIGTERM)
+            tail.wait(timeout=20)
+    assert first == "the bus has no topic later yet: waiting for its first event\n"
+    assert tail.returncode == 0

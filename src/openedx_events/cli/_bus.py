@@ -47,6 +47,7 @@ __all__ = [
     "read_topic",
     "replay",
     "topic_end",
+    "topic_known",
     "topics",
     "trim",
 ]
@@ -130,6 +131,16 @@ def read_topic(
     records = tail(backend, stored, after=after, follow=follow, stop=stop, poll_interval=poll)
     for record in records:
         yield _decode(record)
+
+
+def topic_known(topic: str) -> bool:
+    """Whether the bus holds (or held) records or dead letters of ``topic``."""
+    backend = _existing_backend()
+    try:
+        _known_topic(backend, topic)
+    except BusInputError:
+        return False
+    return True
 
 
 def topic_end(topic: str) -> int:
