@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from _bus_helpers import Clock, ScaledClock
-from conftest import TIME_SCALE
 
+from conftest import TIME_SCALE
 from openedx_events.event_bus import Backend, Message
 from openedx_events.event_bus.memory import MemoryBackend
 from openedx_events.event_bus.sqlite import SqliteBackend

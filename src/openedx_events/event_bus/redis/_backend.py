@@ -340,7 +340,10 @@ class RedisBackend(Backend):
                 consumers: tuple[str, ...] = ()
                 if pending:
                     summary = self.client.xpending(topic, name)
-                    committed = before(stream_id(summary["min"]))
+                    # Every entry before the oldest pending one was handled.
+                    oldest = stream_id(summary["min"])
+                    handled = self.client.xrevrange(topic, f"({oldest}", "-", count=1)
+                    committed = StreamId(handled[0][0].decode("ascii")) if handled else None
                     consumers = tuple(
                         sorted(_text(c["name"]) for c in summary["consumers"] if c["pending"])
                     )
