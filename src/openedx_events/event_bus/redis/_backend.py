@@ -187,8 +187,10 @@ class RedisBackend(Backend):
         new_entries = _entries(new)
         entries = _entries(own) + list(autoclaimed[1]) + new_entries
         if not entries and wait > 0:
+            # Well inside the socket timeout, so a wait is never taken for a dead server.
+            block = max(1, _ms(min(wait, self.socket_timeout / 2)))
             blocked = self.client.xreadgroup(
-                group, consumer, {topic: ">"}, count=limit, block=max(1, _ms(wait))
+                group, consumer, {topic: ">"}, count=limit, block=block
             )
             entries = new_entries = _entries(blocked)
         gone = [entry_id for entry_id, fields in entries if entry_id and not fields]
@@ -224,6 +226,8 @@ class RedisBackend(Backend):
         with storage_errors(self._where):
             pipe = self.client.pipeline(transaction=False)
             self._ack(keys=[topic], args=[group, consumer, *ids], client=pipe)
+            # A commit is also a heartbeat for the rest of the batch, as on every backend.
+            self._touch(keys=[topic], args=[group, consumer, 0], client=pipe)
             if processed:
                 now = time.time()
                 pipe.zadd(_processed_key(topic, group), dict.fromkeys(processed, now))
