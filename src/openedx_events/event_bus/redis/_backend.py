@@ -124,6 +124,7 @@ class RedisBackend(Backend):
         self._ack = self.client.register_script(ACK_OWNED)
         self._touch = self.client.register_script(TOUCH_OWNED)
         self._groups_made: set[tuple[str, str]] = set()
+        self._next_takeover: dict[tuple[str, str, str], float] = {}
         self._trim_watch = TrimWatch(self, max_len)
 
     # --- writing --------------------------------------------------------------------------
@@ -185,14 +186,21 @@ class RedisBackend(Backend):
         if (topic, group) not in self._groups_made:
             self._make_group(topic, group)
         read = ("XREADGROUP", "GROUP", group, consumer, "COUNT", limit, "STREAMS", topic)
-        own, autoclaimed, new = send_all(
-            self.client,
-            (*read, "0"),
-            ("XAUTOCLAIM", topic, group, consumer, _ms(self.claim_timeout), "0-0", "COUNT", limit),
-            (*read, ">"),
-        )
+        # XAUTOCLAIM scans the group's pending entries; entries only become claimable after
+        # the claim timeout, so looking ten times per timeout is soon enough.
+        now = time.monotonic()
+        if now >= self._next_takeover.get((topic, group, consumer), 0.0):
+            self._next_takeover[(topic, group, consumer)] = now + self.claim_timeout / 10
+            takeover = ("XAUTOCLAIM", topic, group, consumer, _ms(self.claim_timeout), "0-0")
+            own, autoclaimed, new = send_all(
+                self.client, (*read, "0"), (*takeover, "COUNT", limit), (*read, ">")
+            )
+            stale = list(autoclaimed[1])
+        else:
+            own, new = send_all(self.client, (*read, "0"), (*read, ">"))
+            stale = []
         new_entries = _entries(new)
-        entries = _entries(own) + list(autoclaimed[1]) + new_entries
+        entries = _entries(own) + stale + new_entries
         if not entries and wait > 0:
             # Well inside the socket timeout, so a wait is never taken for a dead server.
             block = max(1, _ms(min(wait, self.socket_timeout / 2)))
