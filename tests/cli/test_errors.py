@@ -86,7 +86,9 @@ def test_every_bus_command_reports_a_broken_bus_file(
 
 
 @pytest.mark.parametrize(
-    "path", [("topics",), ("dlq", "list"), ("dlq", "replay"), ("trim",), ("tail",)], ids=" ".join
+    "path",
+    [("topics",), ("dlq", "list"), ("dlq", "replay"), ("trim",), ("tail",), ("bus", "status")],
+    ids=" ".join,
 )
 def test_commands_that_only_read_do_not_create_a_bus_file(
     bus_db: Path, path: tuple[str, ...]

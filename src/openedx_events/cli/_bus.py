@@ -22,6 +22,7 @@ from openedx_events.event_bus import (
     EventBusConsumer,
     EventBusProducer,
     GroupInfo,
+    Position,
     Record,
     TopicInfo,
     dead_letter_topic,
@@ -41,6 +42,7 @@ __all__ = [
     "BusInputError",
     "DeadLetter",
     "ReadEvent",
+    "backend_name",
     "consumer",
     "dead_letters",
     "producer",
@@ -117,12 +119,12 @@ def _decode(record: Record) -> ReadEvent:
 def read_topic(
     topic: str,
     *,
-    after: int,
+    after: Position | None,
     follow: bool = False,
     stop: threading.Event | None = None,
     poll: float = 0.1,
 ) -> Iterator[ReadEvent]:
-    """The records of ``topic`` after position ``after``, decoded, without claiming them.
+    """The records of ``topic`` after ``after`` (or from the start), decoded, unclaimed.
 
     With ``follow``, waits for new records until ``stop`` is set.
     """
@@ -143,39 +145,55 @@ def topic_known(topic: str) -> bool:
     return True
 
 
-def topic_end(topic: str) -> int:
-    """The position of the last record of ``topic`` (0 when it holds none)."""
+def topic_end(topic: str) -> Position | None:
+    """The position of the last record of ``topic`` (``None`` when it never held one)."""
     stored = full_topic(topic)
     for info in _existing_backend().topics():
         if info.name == stored:
             return info.last_position
-    return 0
+    return None
 
 
 def dead_letters(topic: str) -> Iterator[DeadLetter]:
     """Every dead letter of ``topic``, oldest first."""
     backend = _existing_backend()
     stored = _known_topic(backend, topic)
-    after = 0
+    after: Position | None = None
     while letters := list_dead_letters(backend, stored, after=after, limit=500):
         yield from letters
         after = letters[-1].record.position
 
 
-def replay(topic: str, positions: list[int] | None, *, hopeless: bool) -> tuple[list[int], int]:
+def replay(
+    topic: str, positions: list[str] | None, *, hopeless: bool
+) -> tuple[list[Position], int]:
     """Publish dead letters of ``topic`` again (those at ``positions``, or every new one).
 
     Returns the new positions, and how many hopeless dead letters were left out.
+
+    Raises:
+        KeyError: a position names no dead letter (or is not a position of this bus).
     """
     backend = _existing_backend()
     stored = _known_topic(backend, topic)
-    new = replay_dead_letters(backend, stored, positions=positions, hopeless=hopeless)
+    parsed: list[Position] | None = None
+    if positions is not None:
+        try:
+            parsed = [backend.parse_position(text) for text in positions]
+        except ValueError as error:
+            raise KeyError(f"not a position of {backend.name}: {error}") from error
+    new = replay_dead_letters(backend, stored, positions=parsed, hopeless=hopeless)
     left_out = 0
     if positions is None and not hopeless:
         left_out = sum(
             1 for letter in dead_letters(topic) if letter.hopeless and not letter.replayed_at
         )
     return new, left_out
+
+
+def backend_name() -> str:
+    """The name of the bus the commands look at, such as ``sqlite:/srv/bus.db``."""
+    return get_backend().name
 
 
 def topics() -> list[tuple[TopicInfo, list[GroupInfo]]]:

@@ -113,13 +113,14 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
     """
     stop = threading.Event()
     with stop_on_signals(stop):
-        position = 0 if from_beginning else _bus.topic_end(topic)
+        position = None if from_beginning else _bus.topic_end(topic)
         if follow:
             if not _bus.topic_known(topic):
                 click.echo(
                     f"the bus has no topic {topic} yet: waiting for its first event", err=True
                 )
-            click.echo(f"tailing {topic} after position {position}; stop with Ctrl-C", err=True)
+            where = "from its start" if position is None else f"after position {position}"
+            click.echo(f"tailing {topic} {where}; stop with Ctrl-C", err=True)
         try:
             events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
             for event in events:

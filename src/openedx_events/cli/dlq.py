@@ -40,7 +40,7 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
     if as_json:
         rows = [
             {
-                "dlq_position": letter.record.position,
+                "dlq_position": str(letter.record.position),
                 "topic": letter.topic,
                 "position": letter.position,
                 "event_type": letter.event_type,
@@ -94,7 +94,6 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
     "--position",
     "positions",
     multiple=True,
-    type=int,
     help="Replay this dead letter (the # of 'dlq list'); repeatable. Default: every dead "
     "letter not replayed yet.",
 )
@@ -105,7 +104,7 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
     "which fail again unless their cause was fixed.",
 )
 @bus_options
-def replay(*, topic: str, positions: tuple[int, ...], include_hopeless: bool) -> None:
+def replay(*, topic: str, positions: tuple[str, ...], include_hopeless: bool) -> None:
     """Publish dead letters of the --topic to it again, for its consumers to retry."""
     try:
         new, left_out = _bus.replay(topic, list(positions) or None, hopeless=include_hopeless)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_name, bus_options
+from openedx_events.event_bus import Position
 
 __all__ = ["topics", "trim"]
 
@@ -37,6 +38,13 @@ class Duration(click.ParamType[timedelta]):
         return timedelta(**{_UNITS[unit]: int(amount)})
 
 
+def _json_position(position: Position | None) -> int | str | None:
+    # Positions are ints on some backends and stream ids or pairs on others; JSON gets text.
+    if position is None or isinstance(position, int):
+        return position
+    return str(position)
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @bus_options
@@ -48,11 +56,11 @@ def topics(*, as_json: bool) -> None:
             {
                 "topic": info.name,
                 "records": info.length,
-                "last_position": info.last_position,
+                "last_position": _json_position(info.last_position),
                 "groups": [
                     {
                         "group": group.group,
-                        "committed": group.committed,
+                        "committed": _json_position(group.committed),
                         "lag": group.lag,
                         "pending": group.pending,
                         "consumers": list(group.consumers),
@@ -72,14 +80,15 @@ def topics(*, as_json: bool) -> None:
     for name in ("committed", "lag", "pending", "consumers"):
         table.add_column(name, justify="right", no_wrap=True)
     for info, groups in found:
-        first = [escape(info.name), f"{info.length:,}", str(info.last_position)]
+        last = "" if info.last_position is None else str(info.last_position)
+        first = [escape(info.name), f"{info.length:,}", last]
         if not groups:
             table.add_row(*first, "", "", "", "", "")
         for index, group in enumerate(groups):
             table.add_row(
                 *(first if index == 0 else ["", "", ""]),
                 escape(group.group),
-                str(group.committed),
+                "" if group.committed is None else str(group.committed),
                 f"{group.lag:,}",
                 f"{group.pending:,}",
                 str(len(group.consumers)),

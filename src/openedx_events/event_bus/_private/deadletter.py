@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from openedx_events.event_bus._private.backend import Backend
-from openedx_events.event_bus._private.records import Message, Record, check_topic
+from openedx_events.event_bus._private.records import Message, Position, Record, check_topic
 from openedx_events.event_bus._private.topics import dead_letter_topic
 from openedx_events.exceptions import OpenEdxEventException
 
@@ -90,11 +90,14 @@ def dead_letter_message(
 
 @attrs.frozen
 class DeadLetter:
-    """A dead letter read back: where it came from, why it failed, and the stored record."""
+    """A dead letter read back: where it came from, why it failed, and the stored record.
+
+    ``position`` is the original record's position in ``topic``, as text.
+    """
 
     record: Record
     topic: str
-    position: int
+    position: str
     group: str
     consumer: str
     reason: str
@@ -139,7 +142,7 @@ class DeadLetter:
         return cls(
             record=record,
             topic=headers.get("dlq_topic", ""),
-            position=int(number("dlq_position")),
+            position=headers.get("dlq_position", ""),
             group=headers.get("dlq_group", ""),
             consumer=headers.get("dlq_consumer", ""),
             reason=headers.get("dlq_reason", ""),
@@ -175,7 +178,7 @@ def _replays(backend: Backend, stored_topic: str) -> dict[str, list[float]]:
 
 def _all(backend: Backend, topic: str) -> list[Record]:
     records: list[Record] = []
-    after = 0
+    after: Position | None = None
     while batch := backend.read(topic, after=after, limit=500):
         records.extend(batch)
         after = batch[-1].position
@@ -183,7 +186,7 @@ def _all(backend: Backend, topic: str) -> list[Record]:
 
 
 def list_dead_letters(
-    backend: Backend, stored_topic: str, *, after: int = 0, limit: int = 100
+    backend: Backend, stored_topic: str, *, after: Position | None = None, limit: int = 100
 ) -> list[DeadLetter]:
     """Up to ``limit`` dead letters of ``stored_topic`` after position ``after``, oldest first."""
     records = backend.read(dead_letter_topic(stored_topic), after=after, limit=limit)
@@ -195,9 +198,9 @@ def replay_dead_letters(
     backend: Backend,
     stored_topic: str,
     *,
-    positions: Iterable[int] | None = None,
+    positions: Iterable[Position] | None = None,
     hopeless: bool = False,
-) -> list[int]:
+) -> list[Position]:
     """Publish dead letters of ``stored_topic`` to it again; return their new positions.
 
     With ``positions`` (positions in the dead-letter topic), exactly those are replayed, even
@@ -219,7 +222,8 @@ def replay_dead_letters(
         missing = wanted - {letter.record.position for letter in chosen}
         if missing:
             dlq = dead_letter_topic(stored_topic)
-            raise KeyError(f"no dead letter at position(s) {sorted(missing)} of {dlq!r}")
+            shown = ", ".join(sorted(str(position) for position in missing))
+            raise KeyError(f"no dead letter at position(s) {shown} of {dlq!r}")
         futile = [letter for letter in chosen if letter.hopeless]
         if futile and not hopeless:
             described = ", ".join(f"#{x.record.position} ({x.reason})" for x in futile)
