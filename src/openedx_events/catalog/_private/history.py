@@ -60,22 +60,22 @@ def schema_histories(
     for chunk in log.split("\x1e")[1:]:
         header, _, names = chunk.partition("\n")
         full, short, date, summary = header.split("\x1f", 3)
-        for name in names.split():
+        for name in names.splitlines():
             if name in wanted:
                 commits.setdefault(name, []).append((full, short, date, summary))
-    prefix = _git(directory, "rev-parse", "--show-prefix")
+    prefix = (_git(directory, "rev-parse", "--show-prefix") or "").strip()
     contents = _contents(
         directory,
-        [f"{full}:{prefix or ''}{name}" for name, items in commits.items() for full, *_ in items],
+        [f"{full}:{prefix}{name}" for name, items in commits.items() for full, *_ in items],
     )
     histories: dict[str, tuple[SchemaRevision, ...]] = {}
     for name, items in commits.items():
         revisions: list[SchemaRevision] = []
         for index, (full, short, date, summary) in enumerate(items):
-            schema = contents.get(f"{full}:{prefix or ''}{name}")
+            schema = contents.get(f"{full}:{prefix}{name}")
             if index + 1 < len(items):
                 older_full = items[index + 1][0]
-                older = contents.get(f"{older_full}:{prefix or ''}{name}")
+                older = contents.get(f"{older_full}:{prefix}{name}")
             else:
                 older = None
             change, details = _classify(older, schema)
@@ -106,7 +106,7 @@ def _git(directory: Path, *args: str) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _contents(directory: Path, objects: list[str]) -> dict[str, Any]:

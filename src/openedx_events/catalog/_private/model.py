@@ -112,6 +112,24 @@ class Catalog:
         """Every topic some event is routed to, sorted."""
         return tuple(sorted({route.topic for event in self.events for route in event.routes}))
 
+    def filtered(
+        self,
+        subdomains: Iterable[str] | None = None,
+        defined_in: Iterable[str] | None = None,
+    ) -> Catalog:
+        """The events of the given ``subdomains`` that modules of ``defined_in`` define.
+
+        ``defined_in`` names packages or modules (``my_plugin`` takes ``my_plugin.signals``).
+        """
+        chosen = list(self.events)
+        if subdomains is not None:
+            wanted = set(subdomains)
+            chosen = [event for event in chosen if event.subdomain in wanted]
+        if defined_in is not None:
+            prefixes = tuple(defined_in)
+            chosen = [event for event in chosen if _defined_in(event, prefixes)]
+        return attrs.evolve(self, events=tuple(chosen))
+
     def event(self, event_type: str) -> EventEntry:
         """The entry of ``event_type`` (or of one of its aliases)."""
         for event in self.events:
@@ -157,19 +175,29 @@ def build_catalog(
         producer_config = get_setting("EVENT_BUS_PRODUCER_CONFIG") or {}
     validate_producer_config(producer_config)  # a bad configuration fails with a typed error
     locations = signal_locations(chosen)
-    statuses = {check.event_type: check.status for check in check_schemas(snapshot_dir, chosen)}
-    histories = schema_histories(snapshot_dir, [signal.event_type for signal in chosen])
+    bus_forms = {signal: _bus_form(signal) for signal in chosen}
+    on_bus = [signal for signal in chosen if bus_forms[signal][2] is None]
+    statuses = {check.event_type: check.status for check in check_schemas(snapshot_dir, on_bus)}
+    histories = schema_histories(snapshot_dir, [signal.event_type for signal in on_bus])
     entries = [
         _entry(
             signal,
-            locations.get(signal),
-            _routes(producer_config.get(signal.event_type) or {}),
-            statuses.get(signal.event_type),
-            histories.get(signal.event_type, ()),
+            bus_form=bus_forms[signal],
+            location=locations.get(signal),
+            routes=_routes(producer_config.get(signal.event_type) or {}),
+            snapshot_status=statuses.get(signal.event_type),
+            history=histories.get(signal.event_type, ()),
         )
         for signal in chosen
     ]
     return Catalog(tuple(entries))
+
+
+def _defined_in(event: EventEntry, prefixes: tuple[str, ...]) -> bool:
+    if event.defined_at is None:
+        return False
+    module = event.defined_at.module
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes)
 
 
 def _sort_key(signal: OpenEdxPublicSignal) -> tuple[str, str, str]:
@@ -191,15 +219,20 @@ def _routes(topics: Mapping[str, Any]) -> tuple[Route, ...]:
     )
 
 
+_BusForm = tuple[dict[str, Any] | None, dict[str, Any] | None, str | None]
+
+
 def _entry(
     signal: OpenEdxPublicSignal,
+    *,
+    bus_form: _BusForm,
     location: SourceLocation | None,
     routes: tuple[Route, ...],
     snapshot_status: str | None,
     history: tuple[SchemaRevision, ...],
 ) -> EventEntry:
     subdomain, subject = _subdomain_and_subject(signal.event_type)
-    schema, sample, problem = _bus_form(signal)
+    schema, sample, problem = bus_form
     warnings = [warning for warning in signal.warnings if _BUS_CLAIM not in warning]
     if problem is not None:
         warnings.append(f"This event cannot travel on the event bus: {problem}")
@@ -226,9 +259,7 @@ def _entry(
     )
 
 
-def _bus_form(
-    signal: OpenEdxPublicSignal,
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str | None]:
+def _bus_form(signal: OpenEdxPublicSignal) -> _BusForm:
     """The event's Avro schema and a sample CloudEvent, or why it has neither."""
     try:
         schema = codec_for(signal).schema
