@@ -4,6 +4,10 @@ Channels are the topics ``EVENT_BUS_PRODUCER_CONFIG`` sends events to, each with
 operation; messages are the events that can travel on the bus, with their Avro schema as the
 payload (Avro schema format), the Kafka CloudEvents headers, the Kafka message key, and the
 field names of a Redis stream entry as the ``x-redis-fields`` extension.
+
+A schema whose names break Avro's naming rules (one event type has a hyphen, and the type is
+the schema's namespace) would make the document invalid; such a schema is referenced as an
+``.avsc`` file written beside the document (:func:`external_schemas`) instead of inlined.
 """
 
 from __future__ import annotations
@@ -12,15 +16,18 @@ import json
 import re
 from typing import Any
 
+from openedx_events._private.avro.snapshot import schema_file_name
 from openedx_events.catalog._private.model import Catalog, EventEntry, sample_metadata
 from openedx_events.event_bus.headers import HeaderStyle, metadata_to_headers
 
-__all__ = ["AVRO_SCHEMA_FORMAT", "asyncapi_document", "render_asyncapi"]
+__all__ = ["AVRO_SCHEMA_FORMAT", "asyncapi_document", "external_schemas", "render_asyncapi"]
 
 AVRO_SCHEMA_FORMAT = "application/vnd.apache.avro+json;version=1.9.0"
 _KAFKA_BINDING_VERSION = "0.5.0"
 _JSON_TYPES = {"string": "string", "long": "integer", "int": "integer", "double": "number",
                "float": "number", "boolean": "boolean"}  # fmt: skip
+_AVRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EXTERNAL_DIR = "avro"
 
 
 def render_asyncapi(catalog: Catalog) -> str:
@@ -76,6 +83,35 @@ def asyncapi_document(catalog: Catalog) -> dict[str, Any]:
     return document
 
 
+def external_schemas(catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """The schemas the document references instead of inlining, by path relative to it."""
+    return {
+        _external_path(event): event.avro_schema
+        for event in catalog.events
+        if event.avro_schema is not None and not _follows_avro_naming(event.avro_schema)
+    }
+
+
+def _external_path(event: EventEntry) -> str:
+    return f"{_EXTERNAL_DIR}/{schema_file_name(event.event_type)}"
+
+
+def _follows_avro_naming(schema: Any) -> bool:
+    """Whether every name and namespace in ``schema`` is one Avro's grammar allows."""
+    if isinstance(schema, list):
+        return all(_follows_avro_naming(member) for member in schema)
+    if not isinstance(schema, dict):
+        return True
+    names = [schema["name"]] if "name" in schema else []
+    if schema.get("namespace"):
+        names += schema["namespace"].split(".")
+    if not all(_AVRO_NAME.fullmatch(name) for name in names):
+        return False
+    children = [field["type"] for field in schema.get("fields", [])]
+    children += [schema[key] for key in ("items", "values") if key in schema]
+    return all(_follows_avro_naming(child) for child in children)
+
+
 def _unique_id(text: str, taken: dict[str, Any]) -> str:
     """A key for ``text`` made of the characters AsyncAPI allows, unused in ``taken``."""
     base = re.sub(r"[^\w.\-]", "_", text) or "topic"
@@ -101,7 +137,7 @@ def _message(event: EventEntry) -> dict[str, Any]:
         "summary": event.description or event.event_type,
         "contentType": "application/avro",
         "headers": _headers(event),
-        "payload": {"schemaFormat": AVRO_SCHEMA_FORMAT, "schema": event.avro_schema},
+        "payload": {"schemaFormat": AVRO_SCHEMA_FORMAT, "schema": _payload_schema(event)},
         "correlationId": {
             "description": "The event's id, unique per event.",
             "location": "$message.header#/ce_id",
@@ -114,6 +150,12 @@ def _message(event: EventEntry) -> dict[str, Any]:
         message["bindings"] = {"kafka": {"key": key, "bindingVersion": _KAFKA_BINDING_VERSION}}
     message["x-redis-fields"] = [*_metadata_headers(event, "redis"), "event_data"]
     return message
+
+
+def _payload_schema(event: EventEntry) -> Any:
+    if _follows_avro_naming(event.avro_schema):
+        return event.avro_schema
+    return {"$ref": _external_path(event)}
 
 
 def _metadata_headers(event: EventEntry, style: HeaderStyle) -> dict[str, str]:

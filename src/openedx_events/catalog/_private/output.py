@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-from openedx_events.catalog._private.asyncapi import render_asyncapi
+from openedx_events.catalog._private.asyncapi import external_schemas, render_asyncapi
 from openedx_events.catalog._private.html import write_site
 from openedx_events.catalog._private.markdown import render_markdown
 from openedx_events.catalog._private.model import Catalog
@@ -32,8 +33,9 @@ def render_text(catalog: Catalog, output_format: str) -> str:
 def write_catalog(catalog: Catalog, output_format: str, out: Path) -> list[Path]:
     """Write the catalog in ``output_format`` into directory ``out``; return the files.
 
-    ``rst`` writes ``events.rst``, ``md`` ``events.md``, ``asyncapi`` ``asyncapi.json`` and
-    ``html`` a site: ``index.html``, ``events/<event type>.html`` and ``assets/``.
+    ``rst`` writes ``events.rst``, ``md`` ``events.md``, ``asyncapi`` ``asyncapi.json`` (and
+    the ``avro/*.avsc`` files it references), ``html`` a site: ``index.html``,
+    ``events/<event type>.html`` and ``assets/``.
     """
     if output_format not in FORMATS:
         raise ValueError(f"unknown format {output_format!r} (choose from {', '.join(FORMATS)})")
@@ -43,4 +45,11 @@ def write_catalog(catalog: Catalog, output_format: str, out: Path) -> list[Path]
     name, render = _TEXT[output_format]
     path = out / name
     path.write_text(render(catalog), encoding="utf-8")
-    return [path]
+    written = [path]
+    if output_format == "asyncapi":
+        for relative, schema in external_schemas(catalog).items():
+            schema_path = out / relative
+            schema_path.parent.mkdir(parents=True, exist_ok=True)
+            schema_path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+            written.append(schema_path)
+    return written
