@@ -208,3 +208,14 @@ def test_a_snapshot_outside_git_has_no_history(tmp_path: Path) -> None:
     event = build_catalog([signal], producer_config={}, snapshot_dir=tmp_path).event(ENROLLMENT)
     assert event.schema_history == ()
     assert event.snapshot_status == "unchanged"
+
+
+def test_filtered_keeps_the_named_subdomains(catalog: Any) -> None:
+    """The Sphinx directive's ``:subdomains:``: only those events, in catalog order."""
+    kept = catalog.filtered(subdomains=["analytics", "authz"])
+    assert [e.signal_name for e in kept.events] == [
+        "TRACKING_EVENT_EMITTED",
+        "ROLE_ASSIGNMENT_CREATED",
+        "ROLE_ASSIGNMENT_DELETED",
+    ]
+    assert [subdomain for subdomain, _ in kept.grouped()] == ["analytics", "authz"]

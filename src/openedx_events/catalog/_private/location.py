@@ -1,14 +1,15 @@
 """Where a signal is defined: the module, file and line of the assignment that creates it.
 
-Signals are plain objects, which ``inspect`` cannot locate by themselves; their module can be
-found by looking for the object in the namespaces of the loaded modules, and the line by
-finding the assignment to that name in the module's source.
+Signals are plain objects, which ``inspect`` cannot locate by themselves; their module is
+found by looking for the object in the namespaces of the loaded modules, its source file with
+``inspect``, and the line by finding the module-level assignment to that name in the source.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import inspect
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,8 +59,11 @@ def signal_locations(
 
 
 def _assignment(module: ModuleType, name: str) -> SourceLocation | None:
-    file = getattr(module, "__file__", None)
-    if not file or not file.endswith(".py"):
+    try:
+        file = inspect.getsourcefile(module)
+    except TypeError:  # a built-in module
+        return None
+    if not file:
         return None
     line = _assigned_names(file).get(name)
     if line is None:
