@@ -108,7 +108,7 @@ def test_an_event_page_shows_fields_schema_sample_topics_and_history(site: Path)
     assert "&quot;CourseEnrollmentData&quot;" in text  # in the Avro schema
     assert "&quot;specversion&quot;: &quot;1.0&quot;" in text  # the sample CloudEvent
     assert "<code>learning-course-enrollment</code>" in text
-    assert re.search(r"openedx_events/learning/signals\.py</code> \(line \d+\)", text)
+    assert re.search(r"openedx_events/<wbr>learning/<wbr>signals\.py</code> \(line \d+\)", text)
 
 
 def test_a_build_is_reproducible(tmp_path: Path) -> None:
@@ -124,3 +124,11 @@ def test_a_build_is_reproducible(tmp_path: Path) -> None:
         for p in write_catalog(again, "html", tmp_path / "b")
     }
     assert first == second
+
+
+def test_warnings_render_their_rst_markup(site: Path) -> None:
+    """The deprecation warning's ``**DEPRECATED**`` is bold, not asterisks."""
+    page = site / "events" / "org.openedx.content_authoring.content.object.tags.changed.v1.html"
+    text = page.read_text("utf-8")
+    assert "<strong>DEPRECATED</strong> please use CONTENT_OBJECT_ASSOCIATIONS_CHANGED" in text
+    assert "**" not in text

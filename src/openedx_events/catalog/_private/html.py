@@ -62,10 +62,16 @@ def _dotted(name: str) -> str:
     return ".<wbr>".join(_e(part) for part in name.split("."))
 
 
+def _path(path: str) -> str:
+    """An escaped file path that may wrap after its slashes."""
+    return "/<wbr>".join(_e(part) for part in path.split("/"))
+
+
 def _prose(text: str) -> str:
-    """Escaped text, with ````literal```` spans as code and addresses as links."""
+    """Escaped text, with rst ````literal```` and ``**strong**`` spans, addresses as links."""
     escaped = _e(text)
     escaped = re.sub(r"``(.+?)``", r"<code>\1</code>", escaped)
+    escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
     return _LINK.sub(lambda match: f'<a href="{match[0]}">{match[0]}</a>', escaped)
 
 
@@ -156,7 +162,7 @@ def _overview(event: EventEntry) -> str:
     rows.append(_row("Event data", f"<code>{_e(data_text(event))}</code>"))
     if event.defined_at is not None:
         where = event.defined_at
-        rows.append(_row("Defined at", f"<code>{_e(where.path)}</code> (line {where.line})"))
+        rows.append(_row("Defined at", f"<code>{_path(where.path)}</code> (line {where.line})"))
     if event.aliases:
         aliases = ", ".join(f"<code>{_e(alias)}</code>" for alias in event.aliases)
         rows.append(_row("Also known as", aliases))
