@@ -129,6 +129,15 @@ def test_routes_come_from_the_producer_config_setting() -> None:
     assert all(not e.routes for e in others)
 
 
+def test_a_route_given_under_another_spelling_of_the_type_is_the_events() -> None:
+    """The page's spelling of the persistent-grade type routes the wire type's event."""
+    route = {"event_key_field": None, "enabled": True}
+    config = {"org.openedx.learning.course.persistent_grade.summary.v1": {"grades": route}}
+    catalog = build_catalog(producer_config=config)
+    event = catalog.event("org.openedx.learning.course.persistent_grade_summary.changed.v1")
+    assert event.topics == ("grades",)
+
+
 def test_a_broken_producer_config_is_a_typed_error_naming_the_event() -> None:
     """A key path the event lacks fails the build, naming the event and the path."""
     config = {ENROLLMENT: {"t": {"event_key_field": "enrollment.nope", "enabled": True}}}

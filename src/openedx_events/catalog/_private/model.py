@@ -174,6 +174,11 @@ def build_catalog(
     if producer_config is None:
         producer_config = get_setting("EVENT_BUS_PRODUCER_CONFIG") or {}
     validate_producer_config(producer_config)  # a bad configuration fails with a typed error
+    routes: dict[str, tuple[Route, ...]] = {}
+    for configured_type, topics in producer_config.items():
+        # The setting may name an event by another spelling of its type.
+        event_type = OpenEdxPublicSignal.get_signal_by_type(configured_type).event_type
+        routes[event_type] = routes.get(event_type, ()) + _routes(topics)
     locations = signal_locations(chosen)
     bus_forms = {signal: _bus_form(signal) for signal in chosen}
     on_bus = [signal for signal in chosen if bus_forms[signal][2] is None]
@@ -184,7 +189,7 @@ def build_catalog(
             signal,
             bus_form=bus_forms[signal],
             location=locations.get(signal),
-            routes=_routes(producer_config.get(signal.event_type) or {}),
+            routes=routes.get(signal.event_type, ()),
             snapshot_status=statuses.get(signal.event_type),
             history=histories.get(signal.event_type, ()),
         )
