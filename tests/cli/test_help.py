@@ -47,7 +47,7 @@ def test_help_names_only_arguments_the_command_takes(path: tuple[str, ...]) -> N
     }
     described = command.help or ""
     named = set(re.findall(r"(?<![-\w])([A-Z][A-Z_]{2,})(?![\w])", described))
-    # Words that are not arguments: signals, formats and setting names.
-    named -= {"SIGTERM", "SIGINT", "JSON", "UTC", "DLQ", "TYPE"}
+    # Words that are not arguments: signals, formats, protocols and setting names.
+    named -= {"SIGTERM", "SIGINT", "JSON", "UTC", "DLQ", "TYPE", "HTML", "HTTP"}
     named = {word for word in named if not word.startswith(("EVENT_BUS_", "EVENTS_"))}
     assert named <= arguments, f"{' '.join(path)} describes {named - arguments}"
