@@ -1,0 +1,167 @@
+"""Messages to Kafka and back, with the schema ids of a Schema Registry.
+
+Producing registers the event's value and key schemas once per topic and signal (as the
+reference's serializers do) and frames the Avro bytes with their ids. Consuming reads the
+writer's schema by the id in the frame: when it is the schema this package writes, the bytes
+are used as they are; when it is another version of the event's schema, they are rewritten
+in ours by Avro schema resolution, so the rest of the bus sees one schema per event type.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import fastavro
+
+from openedx_events._private.avro.codec import codec_for
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.records import Message
+from openedx_events.event_bus.kafka._wire import (
+    KafkaHeaders,
+    frame,
+    headers_from_kafka,
+    headers_to_kafka,
+    key_avro,
+    key_schema_text,
+    key_subject,
+    key_text,
+    known_signal,
+    unframe,
+    value_schema_text,
+    value_subject,
+)
+
+__all__ = ["KafkaCodec", "KafkaMessage", "ReadMessage"]
+
+
+@attrs.frozen
+class KafkaMessage:
+    """What is handed to the Kafka producer for one message."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: KafkaHeaders
+
+
+@attrs.frozen
+class ReadMessage:
+    """A Kafka message as the bus sees it: Redis-style headers, schemaless Avro, a text key."""
+
+    headers: Mapping[str, str]
+    payload: bytes
+    key: str | None
+    defect: str | None = None
+
+
+def _canonical(text: str) -> str:
+    return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+
+
+class KafkaCodec:
+    """Translates messages for one Schema Registry client (a confluent-kafka one)."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+        self._ids: dict[str, int] = {}  # subject -> id of the schema we registered there
+        self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
+        self._lock = threading.Lock()
+
+    def _register(self, subject: str, text: str) -> int:
+        found = self._ids.get(subject)
+        if found is not None:
+            return found
+        from confluent_kafka.schema_registry import Schema  # noqa: PLC0415  (optional extra)
+
+        with self._lock:
+            schema_id = int(self.registry.register_schema(subject, Schema(text, "AVRO")))
+            self._ids[subject] = schema_id
+            return schema_id
+
+    def _writer(self, schema_id: int) -> tuple[str, Any]:
+        found = self._writers.get(schema_id)
+        if found is None:
+            text = self.registry.get_schema(schema_id).schema_str
+            found = (_canonical(text), fastavro.parse_schema(json.loads(text)))
+            self._writers[schema_id] = found
+        return found
+
+    def to_kafka(self, topic: str, message: Message) -> KafkaMessage:
+        """The Kafka message for ``message`` on ``topic`` (registering schemas on first use).
+
+        Raises:
+            confluent_kafka.schema_registry.SchemaRegistryError: the registry refused.
+        """
+        signal = known_signal(message.headers.get("type"))
+        if signal is None:
+            key = None if message.key is None else message.key.encode()
+            headers = headers_to_kafka(message.headers, event=False)
+            return KafkaMessage(topic, key, message.payload, headers)
+        value = frame(
+            self._register(value_subject(topic, signal), value_schema_text(signal)),
+            message.payload,
+        )
+        key_bytes = None
+        if message.key is not None and signal.event_key_field:
+            key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
+            key_bytes = frame(key_id, key_avro(signal, message.key))
+        return KafkaMessage(
+            topic, key_bytes, value, headers_to_kafka(message.headers, event=True)
+        )
+
+    def from_kafka(
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        headers: list[tuple[str, bytes | None]] | None,
+    ) -> ReadMessage:
+        """The bus's view of a Kafka message; ``defect`` says what could not be read."""
+        text_headers = headers_from_kafka(headers)
+        signal = known_signal(text_headers.get("type"))
+        raw = value or b""
+        if signal is None:
+            return ReadMessage(text_headers, raw, None if key is None else _utf8(key))
+        try:
+            return ReadMessage(
+                text_headers, self._event_payload(signal, raw), self._key(key)
+            )
+        except Exception as error:  # any unreadable part makes the record a defect
+            return ReadMessage(
+                text_headers,
+                raw,
+                None if key is None else _utf8(key),
+                defect=f"{type(error).__name__}: {error}",
+            )
+
+    def _event_payload(self, signal: OpenEdxPublicSignal, value: bytes) -> bytes:
+        framed = unframe(value)
+        if framed is None:
+            raise ValueError("the value is not Avro in Confluent framing")
+        schema_id, avro = framed
+        writer_text, writer = self._writer(schema_id)
+        if writer_text == _canonical(value_schema_text(signal)):
+            return avro
+        # Another version of the schema: resolve to ours and write it again in ours.
+        codec = codec_for(signal)
+        record = fastavro.schemaless_reader(io.BytesIO(avro), writer, codec.parsed_schema)
+        out = io.BytesIO()
+        fastavro.schemaless_writer(out, codec.parsed_schema, record)
+        return out.getvalue()
+
+    def _key(self, key: bytes | None) -> str | None:
+        if key is None:
+            return None
+        framed = unframe(key)
+        if framed is None:
+            return _utf8(key)
+        schema_id, avro = framed
+        return key_text(self._writer(schema_id)[1], avro)
+
+
+def _utf8(data: bytes) -> str:
+    return data.decode("utf-8", "replace")

@@ -1,0 +1,53 @@
+"""One consumer-group member per (topic, group, consumer) of a Kafka backend.
+
+Kafka shares a topic among a group's consumers by partition: the broker assigns each member
+some partitions, and a member that leaves or stops answering (``session.timeout.ms``) has its
+partitions moved to the others, from the last committed offsets. A member remembers the
+records it handed out and not yet committed, so that it hands them out first again and can
+drop those of partitions taken away from it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from openedx_events.event_bus._private.records import Record
+
+__all__ = ["Member"]
+
+
+class Member:
+    """A subscribed confluent-kafka consumer and the records it has yet to commit."""
+
+    def __init__(self, consumer: Any, topic: str) -> None:
+        self.consumer = consumer
+        self.topic = topic
+        self.pending: list[Record] = []
+        self.lock = threading.Lock()
+        consumer.subscribe([topic], on_revoke=self._revoked, on_lost=self._revoked)
+
+    def _revoked(self, _consumer: Any, partitions: list[Any]) -> None:
+        # What was handed out from these partitions goes, uncommitted, to their next owner.
+        gone = {tp.partition for tp in partitions}
+        self.pending = [r for r in self.pending if _partition(r) not in gone]
+
+    def assigned(self) -> set[int]:
+        """The partitions this member holds right now."""
+        return {tp.partition for tp in self.consumer.assignment()}
+
+    def forget(self, records: list[Record]) -> None:
+        """Drop committed ``records`` from the pending ones."""
+        done = {r.position for r in records}
+        self.pending = [r for r in self.pending if r.position not in done]
+
+    def close(self) -> None:
+        """Leave the group: the member's partitions pass to the others at once."""
+        self.pending = []
+        self.consumer.close()
+
+
+def _partition(record: Record) -> int:
+    position = record.position
+    assert isinstance(position, tuple)  # a Kafka record's position is (partition, offset)
+    return position[0]
