@@ -105,6 +105,14 @@ class Backend(abc.ABC):
         The position of the first such record; one past the last when every record is older.
         """
 
+    def seek_to_time(self, topic: str, group: str, when: datetime) -> None:
+        """Make ``group`` deliver again exactly the records appended since ``when``.
+
+        One :meth:`seek` to :meth:`position_at` where a topic is one log; a backend whose
+        topics have several logs (Kafka's partitions) moves each of them.
+        """
+        self.seek(topic, group, self.position_at(topic, when))
+
     def parse_position(self, text: str) -> Position:
         """The position ``text`` shows (``str(position)``), as this backend's kind of position.
 

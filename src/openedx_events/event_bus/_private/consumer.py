@@ -204,8 +204,9 @@ class BusConsumer(EventBusConsumer):
         position, offset_time = self._start
         self._start = (None, None)
         if offset_time is not None:
-            position = self.backend.position_at(self.stored_topic, offset_time)
-        if position is not None:
+            log.info("%r replays from %s", self, offset_time.isoformat())
+            self.backend.seek_to_time(self.stored_topic, self.group_id, offset_time)
+        elif position is not None:
             log.info("%r replays from position %s", self, position)
             self.backend.seek(self.stored_topic, self.group_id, position)
 
