@@ -26,6 +26,7 @@ from openedx_events.event_bus._private.errors import EventBusStorageError
 from openedx_events.event_bus._private.records import (
     GroupInfo,
     Message,
+    Position,
     Record,
     TopicInfo,
     check_topic,
@@ -37,8 +38,6 @@ from openedx_events.event_bus.kafka._producer import KafkaProducer
 from openedx_events.event_bus.kafka._settings import confluent_kafka
 
 __all__ = ["CONSUMER_DEFAULTS", "KafkaBackend"]
-
-Position = tuple[int, int]
 
 #: librdkafka settings every group member starts from (the backend's config may override them).
 CONSUMER_DEFAULTS: dict[str, Any] = {
@@ -91,19 +90,20 @@ class KafkaBackend(Backend):
         """
         check_topic(topic)
         self.admin.ensure_topic(topic)
-        return self.producer.append(topic, messages)
+        return list(self.producer.append(topic, messages))
 
     def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
         """Up to ``limit`` records after ``after``, partition by partition, in offset order."""
         check_topic(topic)
         records: list[Record] = []
+        cursor = None if after is None else _position(after)
         for partition, low, high in self.admin.partitions(topic):
             start = low
-            if after is not None:
-                if partition < after[0]:
+            if cursor is not None:
+                if partition < cursor[0]:
                     continue
-                if partition == after[0]:
-                    start = max(low, after[1] + 1)
+                if partition == cursor[0]:
+                    start = max(low, cursor[1] + 1)
             if start >= high or len(records) >= limit:
                 continue
             for message in self.admin.fetch(topic, partition, start, high, limit - len(records)):
@@ -299,7 +299,7 @@ class KafkaBackend(Backend):
         self.producer.prepare_for_shutdown()
 
 
-def _position(position: Any) -> Position:
+def _position(position: Any) -> tuple[int, int]:
     if (
         isinstance(position, tuple)
         and len(position) == 2

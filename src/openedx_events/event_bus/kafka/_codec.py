@@ -68,19 +68,21 @@ class KafkaCodec:
 
     def __init__(self, registry: Any) -> None:
         self.registry = registry
-        self._ids: dict[str, int] = {}  # subject -> id of the schema we registered there
+        # (subject, schema) -> its id: one subject holds many schemas, such as every
+        # string-typed key of a topic under "<topic>-string".
+        self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
         self._lock = threading.Lock()
 
     def _register(self, subject: str, text: str) -> int:
-        found = self._ids.get(subject)
+        found = self._ids.get((subject, text))
         if found is not None:
             return found
         from confluent_kafka.schema_registry import Schema  # noqa: PLC0415  (optional extra)
 
         with self._lock:
             schema_id = int(self.registry.register_schema(subject, Schema(text, "AVRO")))
-            self._ids[subject] = schema_id
+            self._ids[subject, text] = schema_id
             return schema_id
 
     def _writer(self, schema_id: int) -> tuple[str, Any]:
