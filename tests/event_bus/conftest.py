@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from _bus_helpers import Clock
+from _kafka_helpers import make_kafka_backend
+from kafka_broker import KafkaBroker
+from schema_registry_double import SchemaRegistryDouble
 
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
@@ -21,14 +24,34 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def schema_registry() -> Iterator[SchemaRegistryDouble]:
+    """The Schema Registry double (no Confluent Schema Registry can be installed here)."""
+    with SchemaRegistryDouble() as registry:
+        yield registry
+
+
+@pytest.fixture
+def kafka_broker(tmp_path: Path) -> Iterator[KafkaBroker]:
+    """A noida-db broker of this test's own, on a free port, with its data under tmp_path."""
+    broker = KafkaBroker("noida", data_dir=tmp_path / "broker")
+    broker.data_dir.mkdir()
+    broker.start()
+    yield broker
+    broker.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "kafka"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Backend]:
     """Each backend in turn: every test using it is part of the contract they all pass."""
     made: Backend
     if request.param == "memory":
         made = MemoryBackend(claim_timeout=30.0, clock=clock)
-    else:
+    elif request.param == "sqlite":
         made = SqliteBackend(tmp_path / "bus.db", claim_timeout=30.0, clock=clock)
+    else:
+        broker = request.getfixturevalue("kafka_broker")
+        made = make_kafka_backend(broker, request.getfixturevalue("schema_registry"), clock=clock)
     yield made
     made.close()
 

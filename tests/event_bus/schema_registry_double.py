@@ -60,7 +60,7 @@ class _Store:
 class _Handler(BaseHTTPRequestHandler):
     store: _Store
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base's name)
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output quiet."""
 
     def _reply(self, status: int, body: Any) -> None:

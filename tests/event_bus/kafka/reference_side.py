@@ -12,10 +12,11 @@ import sys
 from datetime import datetime
 from uuid import UUID
 
-import django
 from django.conf import settings
 
-job = json.loads(open(sys.argv[1], encoding="utf-8").read())  # noqa: PTH123, SIM115
+import django
+
+job = json.loads(open(sys.argv[1], encoding="utf-8").read())  # noqa: SIM115
 settings.configure(
     DEBUG=False,
     USE_TZ=True,
@@ -32,6 +33,7 @@ django.setup()
 from edx_event_bus_kafka.internal import consumer as consumer_module  # noqa: E402
 from edx_event_bus_kafka.internal.consumer import KafkaEventConsumer  # noqa: E402
 from edx_event_bus_kafka.internal.producer import create_producer  # noqa: E402
+
 from openedx_events.data import EventsMetadata  # noqa: E402
 from openedx_events.event_bus.avro.deserializer import AvroSignalDeserializer  # noqa: E402
 from openedx_events.event_bus.avro.serializer import AvroSignalSerializer  # noqa: E402
@@ -99,12 +101,12 @@ def record(signal, sender, **kwargs):
         }
     )
     if len(received) >= job["consume_count"]:
-        consumer._shut_down()  # noqa: SLF001
+        consumer._shut_down()
 
 
 for event_type in {event["event_type"] for event in job["events"]}:
     OpenEdxPublicSignal.get_signal_by_type(event_type).connect(record, weak=False)
 if job["consume_count"]:
     consumer.consume_indefinitely()
-with open(sys.argv[2], "w", encoding="utf-8") as out:  # noqa: PTH123
+with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump({"received": received}, out)

@@ -158,7 +158,9 @@ def test_events_cross_both_ways_with_identical_data_metadata_key_and_headers(
     finally:
         for signal in {signal for signal, _, _ in events}:
             signal.disconnect(receiver)
-    by_id = {str(metadata.id): (signal.event_type, data, metadata) for signal, data, metadata in events}
+    by_id = {
+        str(metadata.id): (signal.event_type, data, metadata) for signal, data, metadata in events
+    }
     assert len(got) == len(events)
     for event_type, data, metadata in got:
         assert by_id[str(metadata.id)] == (event_type, data, metadata)

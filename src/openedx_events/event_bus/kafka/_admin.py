@@ -52,7 +52,7 @@ class KafkaAdmin:
         """Create ``topic`` (with the configured partition count) unless it exists."""
         if topic in self._known:
             return
-        from confluent_kafka.admin import NewTopic  # noqa: PLC0415
+        from confluent_kafka.cimpl import NewTopic  # noqa: PLC0415
 
         try:
             if topic not in self.client.list_topics(timeout=_TIMEOUT).topics:
@@ -78,6 +78,13 @@ class KafkaAdmin:
                     }
                 )
             return self._reader
+
+    def close(self) -> None:
+        """Close the group-less consumer."""
+        with self._lock:
+            reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
 
     def partitions(self, topic: str) -> list[tuple[int, int, int]]:
         """``(partition, low watermark, high watermark)`` of each partition, in order."""
@@ -167,7 +174,7 @@ class KafkaAdmin:
                 TopicInfo(
                     name=name,
                     length=sum(high - low for _p, low, high in partitions),
-                    last_position=None if last is None else (last[0], last[1] - 1),  # type: ignore[arg-type]  # positions are backend-defined
+                    last_position=None if last is None else (last[0], last[1] - 1),
                 )
             )
         return infos

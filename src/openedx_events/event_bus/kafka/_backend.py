@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from openedx_events.event_bus._private.backend import Backend
@@ -48,6 +49,25 @@ CONSUMER_DEFAULTS: dict[str, Any] = {
 }
 
 _POSITION = re.compile(r"^\(?\s*(\d+)\s*[,:]\s*(\d+)\s*\)?$")
+_KAFKA_TOPIC = re.compile(r"^[A-Za-z0-9._-]+$")
+#: How long a new member's first claim waits for the broker to assign it partitions.
+JOIN_TIMEOUT = 15.0
+#: How long a claim waits for records the broker has but has not fetched to it yet.
+FETCH_TIMEOUT = 5.0
+
+
+def kafka_topic(topic: str) -> str:
+    """``topic`` if Kafka can name a topic so.
+
+    Raises:
+        ValueError: the name is empty, too long, or has characters Kafka does not allow.
+    """
+    check_topic(topic)
+    if not _KAFKA_TOPIC.match(topic) or topic in {".", ".."}:
+        raise ValueError(
+            f"Kafka topic names hold only ASCII letters, digits, '.', '_' and '-': {topic!r}"
+        )
+    return topic
 
 
 class KafkaBackend(Backend):
@@ -59,7 +79,14 @@ class KafkaBackend(Backend):
         registry: a confluent-kafka ``SchemaRegistryClient``.
         partitions: how many partitions a topic this backend creates gets.
         consumer_config: librdkafka settings for group members only.
+        clock: time moved by hand (tests): appended messages are stamped with the time it
+            has moved since the backend was made, counted from now (brokers delete messages
+            stamped older than their retention), and times asked about move alike.
     """
+
+    shares_records = False
+    keeps_processed_ids = False
+    any_topic_name = False
 
     def __init__(
         self,
@@ -68,6 +95,7 @@ class KafkaBackend(Backend):
         *,
         partitions: int = 1,
         consumer_config: Mapping[str, Any] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._kafka = confluent_kafka()
         self.config = dict(config)
@@ -75,6 +103,9 @@ class KafkaBackend(Backend):
         self.codec = KafkaCodec(registry)
         self.producer = KafkaProducer(self.config, registry)
         self.producer.codec = self.codec
+        self._skew = 0.0 if clock is None else time.time() - clock()
+        if clock is not None:
+            self.producer.clock = lambda: clock() + self._skew
         self.admin = KafkaAdmin(self.config, partitions=partitions)
         self._consumer_config = {**CONSUMER_DEFAULTS, **(consumer_config or {})}
         self._members: dict[tuple[str, str, str], Member] = {}
@@ -88,13 +119,12 @@ class KafkaBackend(Backend):
         Raises:
             EventBusStorageError: the broker or the registry did not take every message.
         """
-        check_topic(topic)
-        self.admin.ensure_topic(topic)
+        self.admin.ensure_topic(kafka_topic(topic))
         return list(self.producer.append(topic, messages))
 
     def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
         """Up to ``limit`` records after ``after``, partition by partition, in offset order."""
-        check_topic(topic)
+        kafka_topic(topic)
         records: list[Record] = []
         cursor = None if after is None else _position(after)
         for partition, low, high in self.admin.partitions(topic):
@@ -119,7 +149,7 @@ class KafkaBackend(Backend):
             headers=read.headers,
             payload=read.payload,
             key=read.key,
-            appended_at=max(timestamp, 0) / 1000,
+            appended_at=max(timestamp, 0) / 1000 - self._skew,
             defect=read.defect,
         )
 
@@ -145,25 +175,73 @@ class KafkaBackend(Backend):
     def claim(
         self, topic: str, group: str, consumer: str, *, limit: int = 100, wait: float = 0.0
     ) -> list[Record]:
-        """Records of the partitions ``consumer`` holds: its uncommitted ones first."""
-        check_topic(topic)
+        """Records of the partitions ``consumer`` holds: its uncommitted ones first.
+
+        A new member's first claim waits until the broker assigned it partitions; any claim
+        returns nothing only when its partitions hold nothing it has not had (it waits up to
+        :data:`FETCH_TIMEOUT` for records the broker has but has not fetched to it yet).
+        """
+        kafka_topic(topic)
         member = self._member(topic, group, consumer)
         with member.lock:
             if member.pending:
                 return member.pending[:limit]
             try:
-                messages = member.consumer.consume(num_messages=limit, timeout=wait)
+                if not member.joined:
+                    self._join(member)
+                records = self._consume(member, limit, wait)
+                deadline = time.monotonic() + FETCH_TIMEOUT
+                while not records and time.monotonic() < deadline and self._behind(member):
+                    records = self._consume(member, limit, 0.05)
             except self._kafka.KafkaException as error:
                 raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}") from error
-            records: list[Record] = []
-            for message in messages:
-                error = message.error()
-                if error is None:
-                    records.append(self._record(message))
-                elif error.fatal():
-                    raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}")
             member.pending.extend(records)
             return records
+
+    def _join(self, member: Member) -> None:
+        # Poll until the broker assigned partitions (rebalance callbacks run inside polls);
+        # what the polls bring is kept, not lost.
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while not member.consumer.assignment() and time.monotonic() < deadline:
+            member.early.extend(self._consume(member, 100, 0.05, early=False))
+        member.joined = True
+
+    def _consume(
+        self, member: Member, limit: int, wait: float, *, early: bool = True
+    ) -> list[Record]:
+        if early and member.early:
+            taken, member.early = member.early[:limit], member.early[limit:]
+            return taken
+        records: list[Record] = []
+        for message in member.consumer.consume(num_messages=limit, timeout=wait):
+            error = message.error()
+            if error is None:
+                if member.kept(message.partition(), message.offset()):
+                    records.append(self._record(message))
+            elif error.fatal():
+                raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
+        return records
+
+    def _behind(self, member: Member) -> bool:
+        """Whether a partition of the member holds records past what it was given."""
+        assignment = member.consumer.assignment()
+        if not assignment:
+            return False
+        positions = member.consumer.position(assignment)
+        committed = None
+        for tp in positions:
+            low, high = member.consumer.get_watermark_offsets(tp, timeout=5.0, cached=False)
+            offset = tp.offset
+            if offset < 0:
+                if committed is None:
+                    committed = {
+                        c.partition: c.offset
+                        for c in member.consumer.committed(assignment, timeout=5.0)
+                    }
+                offset = committed.get(tp.partition, -1)
+            if max(offset, low) < high:
+                return True
+        return False
 
     def commit(
         self,
@@ -233,20 +311,23 @@ class KafkaBackend(Backend):
     def seek_to_time(self, topic: str, group: str, when: datetime) -> None:
         """Make ``group`` deliver again, on every partition, what was appended since ``when``."""
         self._release_group(topic, group)
-        self.admin.commit_offsets(topic, group, self.admin.offsets_at(topic, when))
+        self.admin.commit_offsets(topic, group, self.admin.offsets_at(topic, self._moved(when)))
 
     def position_at(self, topic: str, when: datetime) -> Position:
         """The first position, in (partition, offset) order, of a record appended since ``when``.
 
         On a topic of several partitions, :meth:`seek_to_time` is what replays every one.
         """
-        offsets = self.admin.offsets_at(topic, when)
+        offsets = self.admin.offsets_at(topic, self._moved(when))
         ends = {partition: high for partition, _low, high in self.admin.partitions(topic)}
         for partition in sorted(offsets):
             if offsets[partition] < ends[partition]:
                 return (partition, offsets[partition])
         last = max(ends) if ends else 0
         return (last, ends.get(last, 0))
+
+    def _moved(self, when: datetime) -> datetime:
+        return when + timedelta(seconds=self._skew) if self._skew else when
 
     def parse_position(self, text: str) -> Position:
         """``(partition, offset)`` from ``"(0, 5)"`` or ``"0:5"``.
@@ -266,8 +347,20 @@ class KafkaBackend(Backend):
     # --- inspection and retention -----------------------------------------------------------
 
     def trim(self, topic: str, *, before: datetime, unconsumed: bool = False) -> int:
-        """Delete the records appended before ``before`` (only those every group committed)."""
-        return self.admin.trim(topic, before=before, unconsumed=unconsumed)
+        """Delete the records appended before ``before`` (only those every group committed).
+
+        Records this process handed out from what was deleted are taken back.
+        """
+        deleted = self.admin.trim(
+            kafka_topic(topic), before=self._moved(before), unconsumed=unconsumed
+        )
+        if deleted:
+            lows = {partition: low for partition, low, _high in self.admin.partitions(topic)}
+            for (member_topic, _group, _consumer), member in list(self._members.items()):
+                if member_topic == topic:
+                    with member.lock:
+                        member.drop_below(lows)
+        return deleted
 
     def topics(self) -> list[TopicInfo]:
         """Every topic of the cluster but Kafka's internal ones."""
@@ -280,7 +373,7 @@ class KafkaBackend(Backend):
         for (member_topic, group, _consumer), member in list(self._members.items()):
             if member_topic == topic:
                 held[group] = held.get(group, 0) + len(member.pending)
-        return [
+        found = [
             GroupInfo(
                 topic=info.topic,
                 group=info.group,
@@ -291,12 +384,22 @@ class KafkaBackend(Backend):
             )
             for info in infos
         ]
+        # Groups of this process that have committed nothing yet have everything to do.
+        known = {info.group for info in infos}
+        length = sum(high - low for _p, low, high in self.admin.partitions(topic))
+        for group in sorted(set(held) - known):
+            consumers = tuple(sorted(k[2] for k in self._members if k[:2] == (topic, group)))
+            found.append(GroupInfo(topic, group, None, length, held[group], consumers))
+        return sorted(found, key=lambda info: info.group)
 
     def close(self) -> None:
         """Leave every group and deliver what is buffered."""
         for key in list(self._members):
             self.release(*key)
-        self.producer.prepare_for_shutdown()
+        try:
+            self.producer.prepare_for_shutdown()
+        finally:
+            self.admin.close()
 
 
 def _position(position: Any) -> tuple[int, int]:
@@ -317,6 +420,6 @@ def _lost_membership(error: Any) -> bool:
         KafkaError.ILLEGAL_GENERATION,
         KafkaError.UNKNOWN_MEMBER_ID,
         KafkaError.REBALANCE_IN_PROGRESS,
-        KafkaError._ASSIGNMENT_LOST,  # noqa: SLF001  (librdkafka's local error code)
-        KafkaError._NO_OFFSET,  # noqa: SLF001
+        KafkaError._ASSIGNMENT_LOST,
+        KafkaError._NO_OFFSET,
     }

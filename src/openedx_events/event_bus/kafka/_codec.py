@@ -112,9 +112,7 @@ class KafkaCodec:
         if message.key is not None and signal.event_key_field:
             key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
             key_bytes = frame(key_id, key_avro(signal, message.key))
-        return KafkaMessage(
-            topic, key_bytes, value, headers_to_kafka(message.headers, event=True)
-        )
+        return KafkaMessage(topic, key_bytes, value, headers_to_kafka(message.headers, event=True))
 
     def from_kafka(
         self,
@@ -129,9 +127,7 @@ class KafkaCodec:
         if signal is None:
             return ReadMessage(text_headers, raw, None if key is None else _utf8(key))
         try:
-            return ReadMessage(
-                text_headers, self._event_payload(signal, raw), self._key(key)
-            )
+            return ReadMessage(text_headers, self._event_payload(signal, raw), self._key(key))
         except Exception as error:  # any unreadable part makes the record a defect
             return ReadMessage(
                 text_headers,

@@ -24,6 +24,9 @@ class Member:
         self.consumer = consumer
         self.topic = topic
         self.pending: list[Record] = []
+        self.early: list[Record] = []  # fetched while joining, not handed out yet
+        self.joined = False
+        self.floors: dict[int, int] = {}  # partition -> first offset a trim kept
         self.lock = threading.Lock()
         consumer.subscribe([topic], on_revoke=self._revoked, on_lost=self._revoked)
 
@@ -31,6 +34,7 @@ class Member:
         # What was handed out from these partitions goes, uncommitted, to their next owner.
         gone = {tp.partition for tp in partitions}
         self.pending = [r for r in self.pending if _partition(r) not in gone]
+        self.early = [r for r in self.early if _partition(r) not in gone]
 
     def assigned(self) -> set[int]:
         """The partitions this member holds right now."""
@@ -40,6 +44,21 @@ class Member:
         """Drop committed ``records`` from the pending ones."""
         done = {r.position for r in records}
         self.pending = [r for r in self.pending if r.position not in done]
+
+    def drop_below(self, lows: dict[int, int]) -> None:
+        """Forget the records handed out that a trim deleted (below each low watermark)."""
+
+        def kept(record: Record) -> bool:
+            partition = _partition(record)
+            return _offset(record) >= lows.get(partition, 0)
+
+        self.floors.update(lows)
+        self.pending = [r for r in self.pending if kept(r)]
+        self.early = [r for r in self.early if kept(r)]
+
+    def kept(self, partition: int, offset: int) -> bool:
+        """Whether a fetched message was not deleted by a trim since it was fetched."""
+        return offset >= self.floors.get(partition, 0)
 
     def close(self) -> None:
         """Leave the group: the member's partitions pass to the others at once."""
@@ -51,3 +70,9 @@ def _partition(record: Record) -> int:
     position = record.position
     assert isinstance(position, tuple)  # a Kafka record's position is (partition, offset)
     return position[0]
+
+
+def _offset(record: Record) -> int:
+    position = record.position
+    assert isinstance(position, tuple)
+    return position[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from openedx_events._private.metadata import EventsMetadata
@@ -65,6 +65,8 @@ class KafkaProducer(EventBusProducer):
         self._failed: list[tuple[KafkaMessage, str]] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        #: When set, messages are stamped with this clock's time (see KafkaBackend).
+        self.clock: Callable[[], float] | None = None
         thread = threading.Thread(
             target=_serve_reports,
             args=(weakref.ref(self), self._closed, poll_interval),
@@ -170,18 +172,22 @@ class KafkaProducer(EventBusProducer):
 
         while True:
             try:
+                stamp = {} if self.clock is None else {"timestamp": int(self.clock() * 1000)}
                 self._producer.produce(
                     message.topic,
                     key=message.key,
                     value=message.value,
                     headers=message.headers,
                     on_delivery=report,
+                    **stamp,
                 )
                 break
             except BufferError:  # the local queue is full: let deliveries drain it
                 self._producer.poll(0.1)
             except Exception as error:  # librdkafka refused the message itself
-                raise EventBusStorageError(f"Kafka refused an event for {message.topic!r}: {error}")
+                raise EventBusStorageError(
+                    f"Kafka refused an event for {message.topic!r}: {error}"
+                ) from error
         self._producer.poll(0)
 
     def _raise_failures(self) -> None:

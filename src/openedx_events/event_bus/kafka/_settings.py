@@ -33,7 +33,7 @@ def confluent_kafka() -> ModuleType:
     """
     try:
         import confluent_kafka as module  # noqa: PLC0415  (an optional extra)
-        import confluent_kafka.schema_registry  # noqa: F401, PLC0415  (its registry client)
+        import confluent_kafka.schema_registry  # noqa: PLC0415  (its registry client)
     except ImportError as error:
         raise KafkaConfigurationError(
             "the Kafka bus needs confluent-kafka and its Schema Registry client: "

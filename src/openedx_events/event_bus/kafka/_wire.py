@@ -154,8 +154,8 @@ def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> di
     """
     text: dict[str, str] = {}
     for name, value in headers or ():
-        if name in KAFKA_FIXED_HEADERS and value is not None:
-            if value.decode("utf-8", "replace") == KAFKA_FIXED_HEADERS[name]:
-                continue
+        fixed = KAFKA_FIXED_HEADERS.get(name)
+        if fixed is not None and value is not None and value.decode("utf-8", "replace") == fixed:
+            continue
         text[name] = "" if value is None else value.decode("utf-8", "replace")
     return restyle_headers(text, source="kafka", target="redis")
