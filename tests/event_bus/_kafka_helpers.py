@@ -22,7 +22,7 @@ def make_kafka_backend(
     from confluent_kafka.schema_registry import SchemaRegistryClient  # noqa: PLC0415
 
     return KafkaBackend(
-        {"bootstrap.servers": broker.bootstrap_servers, "log_level": 3},
+        {"bootstrap.servers": broker.bootstrap_servers, "log_level": 2},
         SchemaRegistryClient({"url": registry.url}),
         partitions=partitions,
         consumer_config={"session.timeout.ms": 6000, "heartbeat.interval.ms": 500},
