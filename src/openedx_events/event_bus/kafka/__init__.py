@@ -16,13 +16,12 @@ from openedx_events.event_bus.kafka._factory import (
     create_consumer,
     create_producer,
 )
-from openedx_events.event_bus.kafka._producer import KafkaProducer, UndeliveredEventsError
+from openedx_events.event_bus.kafka._producer import UndeliveredEventsError
 from openedx_events.event_bus.kafka._settings import KafkaConfigurationError
 
 __all__ = [
     "KafkaBackend",
     "KafkaConfigurationError",
-    "KafkaProducer",
     "UndeliveredEventsError",
     "backend_from_settings",
     "close_backends",

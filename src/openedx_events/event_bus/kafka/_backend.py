@@ -35,7 +35,7 @@ from openedx_events.event_bus._private.records import (
 from openedx_events.event_bus.kafka._admin import KafkaAdmin
 from openedx_events.event_bus.kafka._codec import KafkaCodec
 from openedx_events.event_bus.kafka._members import Member
-from openedx_events.event_bus.kafka._producer import KafkaProducer
+from openedx_events.event_bus.kafka._producer import KafkaWriter
 from openedx_events.event_bus.kafka._settings import confluent_kafka
 
 __all__ = ["CONSUMER_DEFAULTS", "KafkaBackend"]
@@ -101,11 +101,10 @@ class KafkaBackend(Backend):
         self.config = dict(config)
         self.name = f"kafka:{self.config.get('bootstrap.servers', '?')}"
         self.codec = KafkaCodec(registry)
-        self.producer = KafkaProducer(self.config, registry)
-        self.producer.codec = self.codec
+        self.writer = KafkaWriter(self.config, self.codec)
         self._skew = 0.0 if clock is None else time.time() - clock()
         if clock is not None:
-            self.producer.clock = lambda: clock() + self._skew
+            self.writer.clock = lambda: clock() + self._skew
         self.admin = KafkaAdmin(self.config, partitions=partitions)
         self._consumer_config = {**CONSUMER_DEFAULTS, **(consumer_config or {})}
         self._members: dict[tuple[str, str, str], Member] = {}
@@ -120,7 +119,7 @@ class KafkaBackend(Backend):
             EventBusStorageError: the broker or the registry did not take every message.
         """
         self.admin.ensure_topic(kafka_topic(topic))
-        return list(self.producer.append(topic, messages))
+        return list(self.writer.append(topic, messages))
 
     def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
         """Up to ``limit`` records after ``after``, partition by partition, in offset order."""
@@ -397,7 +396,7 @@ class KafkaBackend(Backend):
         for key in list(self._members):
             self.release(*key)
         try:
-            self.producer.prepare_for_shutdown()
+            self.writer.close()
         finally:
             self.admin.close()
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from openedx_events._private.settings import get_setting
 from openedx_events.event_bus._private.consumer import BusConsumer
+from openedx_events.event_bus._private.producer import BusProducer
+from openedx_events.event_bus._private.spool import spool_from_settings
 from openedx_events.event_bus.kafka._backend import KafkaBackend
-from openedx_events.event_bus.kafka._producer import KafkaProducer
 from openedx_events.event_bus.kafka._settings import client_config, registry_client
 
 __all__ = ["backend_from_settings", "close_backends", "create_consumer", "create_producer"]
@@ -47,9 +48,14 @@ def close_backends() -> None:
         backend.close()
 
 
-def create_producer() -> KafkaProducer:
-    """A producer on the Kafka bus (``EVENT_BUS_PRODUCER`` names this function)."""
-    return backend_from_settings().producer
+def create_producer() -> BusProducer:
+    """A producer on the Kafka bus (``EVENT_BUS_PRODUCER`` names this function).
+
+    Each send returns once the broker acknowledged the event; what it did not acknowledge
+    raises, or waits in the spool of ``EVENT_BUS_SPOOL_PATH`` when that is set.
+    """
+    backend = backend_from_settings()
+    return BusProducer(backend, spool=spool_from_settings(backend))
 
 
 def create_consumer(*, topic: str, group_id: str, **kwargs: Any) -> BusConsumer:
