@@ -20,7 +20,9 @@ import fastavro
 
 from openedx_events._private.avro.codec import codec_for
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.errors import EventBusStorageError
 from openedx_events.event_bus._private.records import Message
+from openedx_events.event_bus.kafka._settings import KafkaConfigurationError
 from openedx_events.event_bus.kafka._wire import (
     KafkaHeaders,
     frame,
@@ -64,15 +66,32 @@ def _canonical(text: str) -> str:
 
 
 class KafkaCodec:
-    """Translates messages for one Schema Registry client (a confluent-kafka one)."""
+    """Translates messages for one Schema Registry client (a confluent-kafka one).
+
+    Without a client (``None``), messages of events can be neither written nor read; the
+    bus can still be inspected (topics, groups, lag).
+    """
 
     def __init__(self, registry: Any) -> None:
-        self.registry = registry
+        self._registry = registry
         # (subject, schema) -> its id: one subject holds many schemas, such as every
         # string-typed key of a topic under "<topic>-string".
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
         self._lock = threading.Lock()
+
+    @property
+    def registry(self) -> Any:
+        """The registry client.
+
+        Raises:
+            KafkaConfigurationError: none was configured.
+        """
+        if self._registry is None:
+            raise KafkaConfigurationError(
+                "events on Kafka need a Schema Registry: set EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL"
+            )
+        return self._registry
 
     def _register(self, subject: str, text: str) -> int:
         found = self._ids.get((subject, text))
@@ -88,7 +107,14 @@ class KafkaCodec:
     def _writer(self, schema_id: int) -> tuple[str, Any]:
         found = self._writers.get(schema_id)
         if found is None:
-            text = self.registry.get_schema(schema_id).schema_str
+            try:
+                text = self.registry.get_schema(schema_id).schema_str
+            except Exception as error:
+                if getattr(error, "http_status_code", None) == 404:
+                    raise  # no such schema: the message is at fault, not the registry
+                raise EventBusStorageError(
+                    f"Schema Registry: cannot read schema {schema_id}: {error}"
+                ) from error
             found = (_canonical(text), fastavro.parse_schema(json.loads(text)))
             self._writers[schema_id] = found
         return found
@@ -128,6 +154,8 @@ class KafkaCodec:
             return ReadMessage(text_headers, raw, None if key is None else _utf8(key))
         try:
             return ReadMessage(text_headers, self._event_payload(signal, raw), self._key(key))
+        except EventBusStorageError:
+            raise  # the registry is unreachable: try again later, the message may be fine
         except Exception as error:  # any unreadable part makes the record a defect
             return ReadMessage(
                 text_headers,

@@ -22,8 +22,12 @@ _lock = threading.Lock()
 def backend_from_settings() -> KafkaBackend:
     """One backend per cluster and registry configuration in this process.
 
+    Without ``EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL`` the backend can be inspected, but
+    writing or reading an event raises :class:`KafkaConfigurationError`.
+
     Raises:
-        KafkaConfigurationError: a required setting is missing, or confluent-kafka is.
+        KafkaConfigurationError: the bootstrap servers are not set, or confluent-kafka is
+            not installed.
     """
     config = client_config()
     registry_url = str(get_setting("EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL") or "")
@@ -33,8 +37,9 @@ def backend_from_settings() -> KafkaBackend:
         backend = _backends.get(key)
         if backend is None:
             consumer_config = get_setting("EVENT_BUS_KAFKA_CONSUMER_CONFIG") or {}
+            registry = registry_client() if registry_url else None
             backend = _backends[key] = KafkaBackend(
-                config, registry_client(), partitions=partitions, consumer_config=consumer_config
+                config, registry, partitions=partitions, consumer_config=consumer_config
             )
         return backend
 
