@@ -27,6 +27,7 @@ __all__ = [
     "KAFKA_FIXED_HEADERS",
     "HeaderStyle",
     "metadata_from_headers",
+    "metadata_header_names",
     "metadata_to_headers",
     "restyle_headers",
 ]
@@ -75,8 +76,18 @@ def restyle_headers(
     Other headers (dead-letter headers, say) keep their names; the fixed Kafka headers are
     neither added nor removed.
     """
-    renames = {old: _names(target)[field] for field, old in _names(source).items()}
+    renames = _renames(source, target)
     return {renames.get(name, name): value for name, value in headers.items()}
+
+
+@functools.cache
+def _renames(source: str, target: str) -> dict[str, str]:
+    return {old: _names(target)[field] for field, old in _names(source).items()}
+
+
+def metadata_header_names(style: HeaderStyle) -> tuple[str, ...]:
+    """The names of the metadata headers of ``style``, in the order they are written."""
+    return tuple(_names(style).values())
 
 
 def _names(style: str) -> dict[str, str]:

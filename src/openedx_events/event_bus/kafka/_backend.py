@@ -46,6 +46,7 @@ CONSUMER_DEFAULTS: dict[str, Any] = {
     "auto.offset.reset": "earliest",
     "session.timeout.ms": 10000,
     "max.poll.interval.ms": 600000,
+    "fetch.wait.max.ms": 50,  # how long an idle fetch waits on the broker: the idle latency
 }
 
 _POSITION = re.compile(r"^\(?\s*(\d+)\s*[,:]\s*(\d+)\s*\)?$")
@@ -190,7 +191,12 @@ class KafkaBackend(Backend):
                     self._join(member)
                 records = self._consume(member, limit, wait)
                 deadline = time.monotonic() + FETCH_TIMEOUT
-                while not records and time.monotonic() < deadline and self._behind(member):
+                # Asked for no wait, the caller means "what is there now": ask the broker.
+                # Polling with a wait (the runtime does), the fetcher's view is enough.
+                exact = wait <= 0
+                while (
+                    not records and time.monotonic() < deadline and self._behind(member, exact)
+                ):
                     records = self._consume(member, limit, 0.05)
             except self._kafka.KafkaException as error:
                 raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}") from error
@@ -221,7 +227,7 @@ class KafkaBackend(Backend):
                 raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
         return records
 
-    def _behind(self, member: Member) -> bool:
+    def _behind(self, member: Member, exact: bool) -> bool:
         """Whether a partition of the member holds records past what it was given."""
         assignment = member.consumer.assignment()
         if not assignment:
@@ -229,7 +235,11 @@ class KafkaBackend(Backend):
         positions = member.consumer.position(assignment)
         committed = None
         for tp in positions:
-            low, high = member.consumer.get_watermark_offsets(tp, timeout=5.0, cached=False)
+            low, high = member.consumer.get_watermark_offsets(
+                tp, timeout=5.0, cached=not exact
+            )
+            if high < 0:  # nothing known yet
+                continue
             offset = tp.offset
             if offset < 0:
                 if committed is None:

@@ -9,6 +9,7 @@ in ours by Avro schema resolution, so the rest of the bus sees one schema per ev
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import threading
@@ -65,6 +66,11 @@ def _canonical(text: str) -> str:
     return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
 
 
+@functools.cache
+def _our_text(signal: OpenEdxPublicSignal) -> str:
+    return _canonical(value_schema_text(signal))
+
+
 class KafkaCodec:
     """Translates messages for one Schema Registry client (a confluent-kafka one).
 
@@ -78,6 +84,7 @@ class KafkaCodec:
         # string-typed key of a topic under "<topic>-string".
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
+        self._ours: dict[tuple[int, OpenEdxPublicSignal], bool] = {}  # is it our schema?
         self._lock = threading.Lock()
 
     @property
@@ -169,12 +176,16 @@ class KafkaCodec:
         if framed is None:
             raise ValueError("the value is not Avro in Confluent framing")
         schema_id, avro = framed
-        writer_text, writer = self._writer(schema_id)
-        if writer_text == _canonical(value_schema_text(signal)):
+        ours = self._ours.get((schema_id, signal))
+        if ours is None:
+            ours = self._ours[schema_id, signal] = self._writer(schema_id)[0] == _our_text(signal)
+        if ours:
             return avro
         # Another version of the schema: resolve to ours and write it again in ours.
         codec = codec_for(signal)
-        record = fastavro.schemaless_reader(io.BytesIO(avro), writer, codec.parsed_schema)
+        record = fastavro.schemaless_reader(
+            io.BytesIO(avro), self._writer(schema_id)[1], codec.parsed_schema
+        )
         out = io.BytesIO()
         fastavro.schemaless_writer(out, codec.parsed_schema, record)
         return out.getvalue()

@@ -26,7 +26,11 @@ import fastavro
 from openedx_events._private.avro.codec import codec_for
 from openedx_events._private.avro.event_key import event_key_schema
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.event_bus.headers import KAFKA_FIXED_HEADERS, restyle_headers
+from openedx_events.event_bus.headers import (
+    KAFKA_FIXED_HEADERS,
+    metadata_header_names,
+    restyle_headers,
+)
 
 __all__ = [
     "KafkaHeaders",
@@ -152,10 +156,14 @@ def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> di
     that are not UTF-8 are decoded with replacement characters, so that the event's own
     checks, not this mapping, reject them.
     """
+    renames = _TO_REDIS
     text: dict[str, str] = {}
     for name, value in headers or ():
-        fixed = KAFKA_FIXED_HEADERS.get(name)
-        if fixed is not None and value is not None and value.decode("utf-8", "replace") == fixed:
+        decoded = "" if value is None else value.decode("utf-8", "replace")
+        if KAFKA_FIXED_HEADERS.get(name) == decoded:
             continue
-        text[name] = "" if value is None else value.decode("utf-8", "replace")
-    return restyle_headers(text, source="kafka", target="redis")
+        text[renames.get(name, name)] = decoded
+    return text
+
+
+_TO_REDIS = dict(zip(metadata_header_names("kafka"), metadata_header_names("redis"), strict=True))
