@@ -279,14 +279,40 @@ class KafkaBackend(Backend):
                 self._kafka.TopicPartition(topic, partition, offset)
                 for partition, offset in offsets.items()
             ]
+            # Sent without waiting: the broker applies a member's commits in order, and what
+            # reads committed offsets here (groups, trim, seek, release) settles them first.
             try:
-                member.consumer.commit(offsets=partitions, asynchronous=False)
+                member.consumer.commit(offsets=partitions, asynchronous=True)
             except self._kafka.KafkaException as error:
                 if _lost_membership(error):
                     return False
                 raise EventBusStorageError(f"{self.name}: committing {topic!r}: {error}") from error
+            member.unsettled.update(offsets)
             member.forget(list(records))
             return True
+
+    def _settle(self, topic: str | None = None) -> None:
+        """Wait for the commits this process sent (on ``topic``, or on every topic)."""
+        for (member_topic, _group, _consumer), member in list(self._members.items()):
+            if topic is None or member_topic == topic:
+                with member.lock:
+                    self._settle_member(member)
+
+    def _settle_member(self, member: Member) -> None:
+        if not member.unsettled:
+            return
+        offsets = [
+            self._kafka.TopicPartition(member.topic, partition, offset)
+            for partition, offset in member.unsettled.items()
+        ]
+        member.unsettled = {}
+        try:
+            member.consumer.commit(offsets=offsets, asynchronous=False)
+        except self._kafka.KafkaException as error:
+            if not _lost_membership(error):
+                raise EventBusStorageError(
+                    f"{self.name}: committing {member.topic!r}: {error}"
+                ) from error
 
     def heartbeat(self, topic: str, group: str, consumer: str) -> None:
         """Nothing to do: librdkafka sends the group heartbeats from its own thread."""
@@ -297,7 +323,10 @@ class KafkaBackend(Backend):
             member = self._members.pop((topic, group, consumer), None)
         if member is not None:
             with member.lock:
-                member.close()
+                try:
+                    self._settle_member(member)
+                finally:
+                    member.close()
 
     def _release_group(self, topic: str, group: str) -> None:
         for key in [k for k in self._members if k[:2] == (topic, group)]:
@@ -310,6 +339,7 @@ class KafkaBackend(Backend):
         other live members, or the broker refuses the offsets.
         """
         self._release_group(topic, group)
+        self._settle(topic)
         if position is None:
             offsets = {partition: low for partition, low, _high in self.admin.partitions(topic)}
         else:
@@ -320,6 +350,7 @@ class KafkaBackend(Backend):
     def seek_to_time(self, topic: str, group: str, when: datetime) -> None:
         """Make ``group`` deliver again, on every partition, what was appended since ``when``."""
         self._release_group(topic, group)
+        self._settle(topic)
         self.admin.commit_offsets(topic, group, self.admin.offsets_at(topic, self._moved(when)))
 
     def position_at(self, topic: str, when: datetime) -> Position:
@@ -360,6 +391,7 @@ class KafkaBackend(Backend):
 
         Records this process handed out from what was deleted are taken back.
         """
+        self._settle(topic)
         deleted = self.admin.trim(
             kafka_topic(topic), before=self._moved(before), unconsumed=unconsumed
         )
@@ -377,6 +409,7 @@ class KafkaBackend(Backend):
 
     def groups(self, topic: str) -> list[GroupInfo]:
         """The groups with offsets committed on ``topic``; ``pending`` counts this process's."""
+        self._settle(topic)
         infos = self.admin.groups(topic)
         held: dict[str, int] = {}
         for (member_topic, group, _consumer), member in list(self._members.items()):

@@ -27,12 +27,16 @@ class Member:
         self.early: list[Record] = []  # fetched while joining, not handed out yet
         self.joined = False
         self.floors: dict[int, int] = {}  # partition -> first offset a trim kept
+        self.unsettled: dict[int, int] = {}  # partition -> offset committed without waiting
         self.lock = threading.Lock()
         consumer.subscribe([topic], on_revoke=self._revoked, on_lost=self._revoked)
 
     def _revoked(self, _consumer: Any, partitions: list[Any]) -> None:
         # What was handed out from these partitions goes, uncommitted, to their next owner.
         gone = {tp.partition for tp in partitions}
+        # Commits sent for these partitions before the revocation stand or fall with the
+        # broker; waiting on them here is not needed for their records to be delivered.
+        self.unsettled = {p: o for p, o in self.unsettled.items() if p not in gone}
         self.pending = [r for r in self.pending if _partition(r) not in gone]
         self.early = [r for r in self.early if _partition(r) not in gone]
 
