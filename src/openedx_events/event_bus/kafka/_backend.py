@@ -194,9 +194,7 @@ class KafkaBackend(Backend):
                 # Asked for no wait, the caller means "what is there now": ask the broker.
                 # Polling with a wait (the runtime does), the fetcher's view is enough.
                 exact = wait <= 0
-                while (
-                    not records and time.monotonic() < deadline and self._behind(member, exact)
-                ):
+                while not records and time.monotonic() < deadline and self._behind(member, exact):
                     records = self._consume(member, limit, 0.05)
             except self._kafka.KafkaException as error:
                 raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}") from error
@@ -235,9 +233,7 @@ class KafkaBackend(Backend):
         positions = member.consumer.position(assignment)
         committed = None
         for tp in positions:
-            low, high = member.consumer.get_watermark_offsets(
-                tp, timeout=5.0, cached=not exact
-            )
+            low, high = member.consumer.get_watermark_offsets(tp, timeout=5.0, cached=not exact)
             if high < 0:  # nothing known yet
                 continue
             offset = tp.offset

@@ -79,6 +79,7 @@ def value_schema_text(signal: OpenEdxPublicSignal) -> str:
     return json.dumps(codec_for(signal).schema, sort_keys=True)
 
 
+@functools.lru_cache(maxsize=4096)  # a few topics times a few signals
 def value_subject(topic: str, signal: OpenEdxPublicSignal) -> str:
     """``<topic>-<record full name>``: the value schema's subject."""
     schema = codec_for(signal).schema
@@ -91,6 +92,7 @@ def key_schema_text(signal: OpenEdxPublicSignal) -> str:
     return json.dumps(event_key_schema(signal), sort_keys=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def key_subject(topic: str, signal: OpenEdxPublicSignal) -> str:
     """``<topic>-<name>``: a named key type gives its name, a primitive one its type."""
     schema = event_key_schema(signal)
@@ -106,6 +108,17 @@ def _parsed_key_schema(signal: OpenEdxPublicSignal) -> Any:
     return fastavro.parse_schema(json.loads(key_schema_text(signal))["type"])
 
 
+def _varint(number: int) -> bytes:
+    zigzag = number << 1  # never negative here
+    out = bytearray()
+    while zigzag > 0x7F:
+        out.append((zigzag & 0x7F) | 0x80)
+        zigzag >>= 7
+    out.append(zigzag)
+    return bytes(out)
+
+
+@functools.cache
 def _key_type(signal: OpenEdxPublicSignal) -> Any:
     key_type = event_key_schema(signal)["type"]
     if isinstance(key_type, list):  # an optional key: the value's branch decides
@@ -116,6 +129,9 @@ def _key_type(signal: OpenEdxPublicSignal) -> Any:
 def key_avro(signal: OpenEdxPublicSignal, key: str) -> bytes:
     """The schemaless Avro of a key given as text (an integer key type reads it as a number)."""
     key_type = _key_type(signal)
+    if key_type == "string":  # nearly every key: a length (zig-zag varint) and UTF-8
+        data = key.encode()
+        return _varint(len(data)) + data
     value: Any = int(key) if key_type in ("int", "long") else key
     if key_type in ("float", "double"):
         value = float(key)
