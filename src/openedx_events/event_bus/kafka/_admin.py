@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -108,17 +109,15 @@ class KafkaAdmin:
         with self._lock:
             consumer.assign([self._kafka.TopicPartition(topic, partition, start)])
             messages: list[Any] = []
+            # Until the end offset, however slow the fetches: an empty answer is no end.
+            deadline = time.monotonic() + _TIMEOUT
             try:
-                while len(messages) < limit:
-                    batch = consumer.consume(num_messages=limit - len(messages), timeout=1.0)
-                    if not batch:
+                while len(messages) < limit and time.monotonic() < deadline:
+                    batch = consumer.consume(num_messages=limit - len(messages), timeout=0.5)
+                    messages.extend(m for m in batch if m.error() is None)
+                    if messages and messages[-1].offset() >= end - 1:
                         break
-                    for message in batch:
-                        if message.error() is None:
-                            messages.append(message)
-                    if any(m.error() is not None for m in batch) or (
-                        messages and messages[-1].offset() >= end - 1
-                    ):
+                    if any(_at_end(m, self._kafka) for m in batch):
                         break
             finally:
                 consumer.unassign()
@@ -244,3 +243,8 @@ class KafkaAdmin:
         except self._kafka.KafkaException as error:
             raise self._fail(f"trimming {topic!r}", error) from error
         return sum(tp.offset - lows.get(tp.partition, 0) for tp in wanted)
+
+
+def _at_end(message: Any, kafka: Any) -> bool:
+    error = message.error()
+    return error is not None and error.code() == kafka.KafkaError._PARTITION_EOF

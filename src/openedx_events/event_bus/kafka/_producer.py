@@ -26,7 +26,11 @@ log = logging.getLogger("openedx_events.event_bus.kafka")
 #: librdkafka settings the writer starts from (the settings may override them).
 PRODUCER_DEFAULTS: dict[str, Any] = {
     "acks": "all",
-    "enable.idempotence": True,  # librdkafka's retries neither duplicate nor reorder
+    # One request in flight: a retried request cannot overtake a later one, so events keep
+    # their order; a retry may store an event twice (at least once). Idempotence avoids that
+    # on Apache Kafka, but edx-event-bus-kafka leaves it off and not every Kafka-protocol
+    # broker implements it: turn it on with EVENT_BUS_KAFKA_EXTRA_CONFIG where it is.
+    "max.in.flight.requests.per.connection": 1,
     "linger.ms": 2,
     "message.timeout.ms": 10000,
 }
