@@ -115,6 +115,10 @@ class BusConsumer(EventBusConsumer):
             raise ValueError("a consumer needs a group_id")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if idempotent and not backend.keeps_processed_ids:
+            raise ConsumerConfigurationError(
+                f"{backend.name} keeps no idempotency guard: idempotent=True cannot be honoured"
+            )
         self.backend = backend
         self.topic = topic
         self.stored_topic = full_topic(topic)
