@@ -26,7 +26,14 @@ from openedx_events.event_bus._private.records import (
     check_topic,
 )
 from openedx_events.event_bus._private.topics import DEAD_LETTER_SUFFIX
-from openedx_events.event_bus.redis._connection import connect, redacted, storage_errors
+from openedx_events.event_bus.redis._connection import (
+    connect,
+    redacted,
+    send,
+    send_all,
+    storage_errors,
+    transaction,
+)
 from openedx_events.event_bus.redis._ids import StreamId, before, stream_id, stream_id_at
 from openedx_events.event_bus.redis._scripts import ACK_OWNED, TOUCH_OWNED
 from openedx_events.event_bus.redis._trimming import TrimWatch
@@ -45,14 +52,19 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8")
 
 
-def _record(topic: str, entry_id: bytes, fields: dict[bytes, bytes], max_payload: int) -> Record:
-    """The record of one entry; a malformed entry becomes a record with a defect."""
-    position = StreamId(entry_id.decode("ascii"))
+def _record(topic: str, entry_id: bytes, fields: list[bytes], max_payload: int) -> Record:
+    """The record of one entry (its raw field list); a malformed entry has a defect."""
+    text_id = entry_id.decode("ascii")
     defect = None
     headers: dict[str, str] = {}
-    payload = fields.get(_PAYLOAD)
+    payload = None
+    pairs = iter(fields)
     try:
-        headers = {_text(k): _text(v) for k, v in fields.items() if k != _PAYLOAD}
+        for name, value in zip(pairs, pairs, strict=True):
+            if name == _PAYLOAD:
+                payload = value
+            else:
+                headers[name.decode()] = value.decode()
     except UnicodeDecodeError as error:
         defect = f"a field of the entry is not UTF-8 text: {error}"
     if payload is None:
@@ -62,13 +74,13 @@ def _record(topic: str, entry_id: bytes, fields: dict[bytes, bytes], max_payload
         defect = defect or f"event_data of {len(payload):,} bytes exceeds {max_payload:,} bytes"
         payload = payload[:max_payload]
     return Record(
-        topic=topic,
-        position=position,
-        headers=headers,
-        payload=payload,
-        key=None,
-        appended_at=position.parts[0] / 1000,
-        defect=defect,
+        topic,
+        StreamId(text_id),
+        headers,
+        payload,
+        None,
+        int(text_id.partition("-")[0]) / 1000,
+        defect,
     )
 
 
@@ -112,6 +124,7 @@ class RedisBackend(Backend):
         self._ack = self.client.register_script(ACK_OWNED)
         self._touch = self.client.register_script(TOUCH_OWNED)
         self._groups_made: set[tuple[str, str]] = set()
+        self._next_takeover: dict[tuple[str, str, str], float] = {}
         self._trim_watch = TrimWatch(self, max_len)
 
     # --- writing --------------------------------------------------------------------------
@@ -126,15 +139,8 @@ class RedisBackend(Backend):
             else ()
         )
         with storage_errors(self._where):
-            if len(messages) == 1:  # the hot path of a single send: one plain command
-                ids = [
-                    self.client.execute_command("XADD", topic, *trim, "*", *_fields(messages[0]))
-                ]
-            else:
-                pipe = self.client.pipeline(transaction=True)
-                for message in messages:
-                    pipe.execute_command("XADD", topic, *trim, "*", *_fields(message))
-                ids = pipe.execute()
+            commands = [("XADD", topic, *trim, "*", *_fields(m)) for m in messages]
+            ids = transaction(self.client, commands)
         if trim:
             self._trim_watch.appended(topic, len(messages))
         return [StreamId(i.decode("ascii")) for i in ids]
@@ -145,11 +151,8 @@ class RedisBackend(Backend):
         check_topic(topic)
         start = "-" if after is None else f"({stream_id(after)}"
         with storage_errors(self._where):
-            entries = self.client.xrange(topic, start, "+", count=limit)
-        return [self._to_record(topic, entry_id, fields) for entry_id, fields in entries]
-
-    def _to_record(self, topic: str, entry_id: bytes, fields: dict[bytes, bytes]) -> Record:
-        return _record(topic, entry_id, fields, self.max_payload)
+            entries = send(self.client, ("XRANGE", topic, start, "+", "COUNT", limit))
+        return [_record(topic, entry_id, fields, self.max_payload) for entry_id, fields in entries]
 
     def _make_group(self, topic: str, group: str, at: str = "0") -> None:
         import redis  # noqa: PLC0415  (optional dependency, present once a client exists)
@@ -182,17 +185,28 @@ class RedisBackend(Backend):
     ) -> list[Record]:
         if (topic, group) not in self._groups_made:
             self._make_group(topic, group)
-        pipe = self.client.pipeline(transaction=False)
-        pipe.xreadgroup(group, consumer, {topic: "0"}, count=limit)
-        pipe.xautoclaim(topic, group, consumer, _ms(self.claim_timeout), "0-0", count=limit)
-        pipe.xreadgroup(group, consumer, {topic: ">"}, count=limit)
-        own, autoclaimed, new = pipe.execute()
-        entries = _entries(own) + list(autoclaimed[1]) + _entries(new)
-        if not entries and wait > 0:
-            blocked = self.client.xreadgroup(
-                group, consumer, {topic: ">"}, count=limit, block=max(1, _ms(wait))
+        read = ("XREADGROUP", "GROUP", group, consumer, "COUNT", limit, "STREAMS", topic)
+        # XAUTOCLAIM scans the group's pending entries; entries only become claimable after
+        # the claim timeout, so looking ten times per timeout is soon enough.
+        now = time.monotonic()
+        if now >= self._next_takeover.get((topic, group, consumer), 0.0):
+            self._next_takeover[(topic, group, consumer)] = now + self.claim_timeout / 10
+            takeover = ("XAUTOCLAIM", topic, group, consumer, _ms(self.claim_timeout), "0-0")
+            own, autoclaimed, new = send_all(
+                self.client, (*read, "0"), (*takeover, "COUNT", limit), (*read, ">")
             )
-            entries = _entries(blocked)
+            stale = list(autoclaimed[1])
+        else:
+            own, new = send_all(self.client, (*read, "0"), (*read, ">"))
+            stale = []
+        new_entries = _entries(new)
+        entries = _entries(own) + stale + new_entries
+        if not entries and wait > 0:
+            # Well inside the socket timeout, so a wait is never taken for a dead server.
+            block = max(1, _ms(min(wait, self.socket_timeout / 2)))
+            blocking = ("XREADGROUP", "GROUP", group, consumer, "COUNT", limit, "BLOCK", block)
+            blocked = send(self.client, (*blocking, "STREAMS", topic, ">"))
+            entries = new_entries = _entries(blocked)
         gone = [entry_id for entry_id, fields in entries if entry_id and not fields]
         if gone:  # trimmed while pending: nothing is left to deliver or dead-letter
             log.warning(
@@ -202,8 +216,11 @@ class RedisBackend(Backend):
                 group,
             )
             self.client.xack(topic, group, *gone)
-        unique = {entry_id: fields for entry_id, fields in entries if fields}
-        records = [self._to_record(topic, i, f) for i, f in unique.items()]
+        max_payload = self.max_payload
+        if len(entries) == len(new_entries):  # only new entries: in order, each once
+            return [_record(topic, i, f, max_payload) for i, f in entries[:limit]]
+        unique = {entry_id: fields for entry_id, fields in entries if entry_id and fields}
+        records = [_record(topic, i, f, max_payload) for i, f in unique.items()]
         records.sort(key=lambda record: stream_id(record.position).parts)
         return records[:limit]
 
@@ -223,6 +240,8 @@ class RedisBackend(Backend):
         with storage_errors(self._where):
             pipe = self.client.pipeline(transaction=False)
             self._ack(keys=[topic], args=[group, consumer, *ids], client=pipe)
+            # A commit is also a heartbeat for the rest of the batch, as on every backend.
+            self._touch(keys=[topic], args=[group, consumer, 0], client=pipe)
             if processed:
                 now = time.time()
                 pipe.zadd(_processed_key(topic, group), dict.fromkeys(processed, now))
@@ -281,7 +300,8 @@ class RedisBackend(Backend):
                 bound = stream_id(info["last-delivered-id"]).next()
                 if info["pending"]:
                     summary = self.client.xpending(topic, info["name"])
-                    bound = min(bound, stream_id(summary["min"]))
+                    if summary["min"] is not None:  # not acknowledged in the meantime
+                        bound = min(bound, stream_id(summary["min"]))
                 bounds.append(bound)
         return min(bounds, default=None)
 
@@ -338,8 +358,10 @@ class RedisBackend(Backend):
                 pending = int(info["pending"])
                 committed: StreamId | None = delivered
                 consumers: tuple[str, ...] = ()
-                if pending:
-                    summary = self.client.xpending(topic, name)
+                summary = self.client.xpending(topic, name) if pending else None
+                # Counted again: a consumer may have acknowledged entries since XINFO GROUPS.
+                pending = int(summary["pending"]) if summary else 0
+                if summary and summary["min"] is not None:
                     # Every entry before the oldest pending one was handled.
                     oldest = stream_id(summary["min"])
                     handled = self.client.xrevrange(topic, f"({oldest}", "-", count=1)
@@ -374,9 +396,13 @@ def _fields(message: Message) -> list[Any]:
     return fields
 
 
-def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
-    """The entries of an ``XREADGROUP`` reply on one stream."""
-    return list(reply[0][1]) if reply else []
+def _entries(reply: Any) -> list[tuple[bytes, list[bytes]]]:
+    """The entries (id, raw field list) of an ``XREADGROUP`` reply on one stream."""
+    if not reply:
+        return []
+    if isinstance(reply, dict):  # RESP3 (redis-py 8 speaks it by default): {stream: entries}
+        return list(next(iter(reply.values())))
+    return list(reply[0][1])  # RESP2: [[stream, entries]]
 
 
 def _processed_key(topic: str, group: str) -> str:
