@@ -18,6 +18,7 @@ __all__ = [
     "CLOUDEVENTS_SPEC_VERSION",
     "EventsMetadata",
     "event_source",
+    "get_service_name",
     "library_version_tuple",
     "metadata_from_checked_fields",
 ]
@@ -31,11 +32,13 @@ def library_version_tuple() -> tuple[int, ...]:
     return tuple(int(part) for part in VERSION.split("."))
 
 
+def get_service_name() -> str | None:
+    """The name of this service: ``EVENTS_SERVICE_NAME``, else ``SERVICE_VARIANT``, else None."""
+    return get_setting("EVENTS_SERVICE_NAME") or get_setting("SERVICE_VARIANT") or None
+
+
 def _compute_event_source() -> str:
-    service = (
-        get_setting("EVENTS_SERVICE_NAME") or get_setting("SERVICE_VARIANT") or "SERVICE_NAME_UNSET"
-    )
-    return f"openedx/{service}/web"
+    return f"openedx/{get_service_name() or 'SERVICE_NAME_UNSET'}/web"
 
 
 #: ``openedx/<service>/web``, the service being named by the settings (read on every event,
