@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference_env import run_reference  # noqa: E402  (needs the path above)
+from reference_env import run_reference
 
-_WALKER = r'''
+_WALKER = r"""
 import importlib
 import inspect
 import pkgutil
@@ -154,7 +154,7 @@ for module_name in sorted(names):
     api[module_name] = record
 
 emit({"version": openedx_events.__version__, "modules": api})
-'''
+"""
 
 
 def main() -> None:

@@ -47,38 +47,55 @@ def call_problems(reference: Params | None, ours: Params | None) -> list[str]:
         return []
     if ours is None:
         return ["no inspectable signature"]
-    kinds = {kind for _, kind, _ in ours}
-    by_name = {name: kind for name, kind, _ in ours}
+    return [
+        *_positional_problems(reference, ours),
+        *_keyword_problems(reference, ours),
+        *_extra_required(reference, ours),
+    ]
+
+
+def _positional(params: Params) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, _ in params if kind in _POSITIONAL]
+
+
+def _positional_problems(reference: Params, ours: Params) -> list[str]:
     problems = []
-    ref_positional = [(name, kind) for name, kind, _ in reference if kind in _POSITIONAL]
-    our_positional = [(name, kind) for name, kind, _ in ours if kind in _POSITIONAL]
-    for index, (name, kind) in enumerate(ref_positional):
+    our_positional = _positional(ours)
+    takes_varargs = any(kind == "VAR_POSITIONAL" for _, kind, _ in ours)
+    for index, (name, kind) in enumerate(_positional(reference)):
         if index >= len(our_positional):
-            if "VAR_POSITIONAL" not in kinds:
+            if not takes_varargs:
                 problems.append(f"positional parameter {index} ({name}) is not accepted")
             continue
         our_name, our_kind = our_positional[index]
-        if kind == "POSITIONAL_OR_KEYWORD" and (
-            our_name != name or our_kind == "POSITIONAL_ONLY"
-        ):
+        if kind == "POSITIONAL_OR_KEYWORD" and (our_name, our_kind) != (name, kind):
             problems.append(f"positional parameter {index} is {our_name!r}, not {name!r}")
+    return problems
+
+
+def _keyword_problems(reference: Params, ours: Params) -> list[str]:
+    kinds = {kind for _, kind, _ in ours}
+    by_name = {name: kind for name, kind, _ in ours}
+    problems = []
     for name, kind, _ in reference:
-        if kind == "KEYWORD_ONLY" and by_name.get(name) not in {
-            "KEYWORD_ONLY",
-            "POSITIONAL_OR_KEYWORD",
-        }:
-            if "VAR_KEYWORD" not in kinds:
-                problems.append(f"keyword argument {name!r} is not accepted")
+        takes_it = by_name.get(name) in {"KEYWORD_ONLY", "POSITIONAL_OR_KEYWORD"}
+        if kind == "KEYWORD_ONLY" and not takes_it and "VAR_KEYWORD" not in kinds:
+            problems.append(f"keyword argument {name!r} is not accepted")
         if kind in {"VAR_POSITIONAL", "VAR_KEYWORD"} and kind not in kinds:
             problems.append(f"{kind} is not accepted")
-    reference_names = {name for name, _, _ in reference}
-    for name, kind, has_default in ours:
-        if kind in _POSITIONAL | {"KEYWORD_ONLY"} and not has_default:
-            if name not in reference_names and not any(
-                name == our_name for our_name, _ in our_positional[: len(ref_positional)]
-            ):
-                problems.append(f"our parameter {name!r} is required; the reference has none")
     return problems
+
+
+def _extra_required(reference: Params, ours: Params) -> list[str]:
+    reference_names = {name for name, _, _ in reference}
+    covered = {name for name, _ in _positional(ours)[: len(_positional(reference))]}
+    return [
+        f"our parameter {name!r} is required; the reference has none"
+        for name, kind, has_default in ours
+        if kind in _POSITIONAL | {"KEYWORD_ONLY"}
+        and not has_default
+        and name not in reference_names | covered
+    ]
 
 
 def _command_parser(module: types.ModuleType) -> Any:
@@ -114,7 +131,8 @@ def test_name_is_compatible(module_name: str, name: str) -> None:
         if "value" in expected:
             assert (list(value) if isinstance(value, tuple) else value) == expected["value"]
     elif kind == "function":
-        assert callable(value) and not inspect.isclass(value)
+        assert callable(value)
+        assert not inspect.isclass(value)
         assert call_problems(expected["params"], _params(value)) == []
     else:
         assert kind == "class"

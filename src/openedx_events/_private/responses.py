@@ -12,12 +12,21 @@ __all__ = ["ResponsePrettyPrinter", "format_responses"]
 class ResponsePrettyPrinter(pprint.PrettyPrinter):
     """Prints receivers by dotted name and exceptions with their traceback."""
 
-    def _format(self, obj: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(obj, BaseException):
-            obj = "".join(traceback.format_exception(type(obj), obj, obj.__traceback__))
-        elif callable(obj):
-            obj = f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
-        super()._format(obj, *args, **kwargs)  # type: ignore[misc]  # a private hook of pprint
+    def _format(  # noqa: PLR0917  (pprint's private hook, the one every value passes through)
+        self,
+        object: object,
+        stream: Any,
+        indent: int,
+        allowance: int,
+        context: dict[int, int],
+        level: int,
+    ) -> None:
+        if isinstance(object, BaseException):
+            object = "".join(traceback.format_exception(type(object), object, object.__traceback__))
+        elif callable(object):
+            module = getattr(object, "__module__", "?")
+            object = f"{module}.{getattr(object, '__qualname__', repr(object))}"
+        super()._format(object, stream, indent, allowance, context, level)
 
 
 def format_responses(
