@@ -162,9 +162,9 @@ class EventsMetadata:
         )
 
     @classmethod
-    def from_json(cls, document: str) -> EventsMetadata:
+    def from_json(cls, json_string: str) -> EventsMetadata:
         """Build metadata from :meth:`to_json`'s output."""
-        return cls.from_json_data(json.loads(document))
+        return cls.from_json_data(json.loads(json_string))
 
 
 _new = object.__new__
