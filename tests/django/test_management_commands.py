@@ -18,10 +18,10 @@ import pytest
 
 pytest.importorskip("django", reason="Django is an optional dependency")
 
-from openedx_events.event_bus import BusProducer  # noqa: E402  (after the skip)
-from openedx_events.event_bus.sqlite import SqliteBackend  # noqa: E402
-from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED  # noqa: E402
-from openedx_events.samples import sample_event_data  # noqa: E402
+from openedx_events.event_bus import BusProducer
+from openedx_events.event_bus.sqlite import SqliteBackend
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
+from openedx_events.samples import sample_event_data
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
@@ -77,8 +77,10 @@ def test_consume_events_consumes_the_topic_until_stopped(tmp_path: Path) -> None
     db = tmp_path / "bus.db"
     _produce(db, "enrollments", 3)
     process = subprocess.Popen(
-        [sys.executable, "-m", "django", "consume_events", "-t", "enrollments", "-g", "g1"]
-        + ["--extra", '{"poll_interval": 0.05}'],
+        [
+            *(sys.executable, "-m", "django", "consume_events"),
+            *("-t", "enrollments", "-g", "g1", "--extra", '{"poll_interval": 0.05}'),
+        ],
         cwd=db.parent,
         env=_env(db),
         stdout=subprocess.PIPE,
