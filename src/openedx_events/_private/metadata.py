@@ -66,7 +66,7 @@ def _to_utc(value: datetime | None) -> datetime:
 def _ensure_utc(instance: Any, attribute: Any, value: datetime) -> None:
     if value.tzinfo is not UTC:
         raise ValueError(
-            f"EventsMetadata.time must be an aware UTC datetime, got {value!r}; "
+            f"'time' must have timezone.utc (an aware UTC datetime), got {value!r}; "
             "use datetime.now(timezone.utc) or convert with .astimezone(timezone.utc)"
         )
 

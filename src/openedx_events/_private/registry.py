@@ -65,6 +65,14 @@ class SignalRegistry:
             for alias in signal.aliases:
                 self._aliases.pop(alias, None)
 
+    def snapshot(self) -> tuple[dict[str, OpenEdxPublicSignal], dict[str, str]]:
+        """The registrations as they are now, for :meth:`restore`."""
+        return dict(self._by_type), dict(self._aliases)
+
+    def restore(self, state: tuple[dict[str, OpenEdxPublicSignal], dict[str, str]]) -> None:
+        """Put back the registrations of a :meth:`snapshot` (signals declared since go)."""
+        self._by_type, self._aliases = dict(state[0]), dict(state[1])
+
     def get(self, event_type: str) -> OpenEdxPublicSignal:
         """The signal of ``event_type`` (or of an alias of it).
 

@@ -104,9 +104,12 @@ def test_a_custom_type_serializer_works_end_to_end() -> None:
 
 
 def test_without_the_custom_serializer_the_type_is_refused() -> None:
-    """The plain serializer does not know Money: a TypeError naming the field."""
+    """The plain serializer does not know Money: a TypeError naming the field, on first use."""
+    serializer = AvroSignalSerializer(_signal({"price": PriceData}))
     with pytest.raises(TypeError, match="price"):
-        AvroSignalSerializer(_signal({"price": PriceData}))
+        serializer.schema_string()
+    with pytest.raises(TypeError, match="price"):
+        serializer.to_dict({"price": PriceData(COURSE, Money("1", "EUR"))})
 
 
 def test_schema_from_signal_takes_avro_types_for_unknown_classes() -> None:

@@ -9,6 +9,7 @@ those types (see :mod:`.type_serializers`).
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,13 @@ class _SignalAvroBase:
         self.signal = signal
         extensions = list(self.custom_type_serializers())
         self.custom_types = {item.cls: item.field_type for item in extensions}
-        self._codec: SignalCodec = codec_for(signal, custom_type_entries(extensions))
+        self._extra = custom_type_entries(extensions)
+
+    @functools.cached_property
+    def _codec(self) -> SignalCodec:
+        # Built on first use, so that a type with no Avro mapping fails where the data is
+        # first handled (as in the reference) rather than when the serializer is made.
+        return codec_for(self.signal, self._extra)
 
     @property
     def schema(self) -> dict[str, Any]:
