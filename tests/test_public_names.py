@@ -40,6 +40,7 @@ PINNED: dict[types.ModuleType, set[str]] = {
         "EventsIsolationMixin",
         "FreezeSignalCacheMixin",
         "OpenEdxEventsTestMixin",
+        "OpenEdxPublicSignal",
         "capture_events",
         "events_isolation",
         "strict_events",
