@@ -112,16 +112,18 @@ def reference_python() -> Path:
     return python312_venv("reference", REFERENCE_REQUIREMENTS)
 
 
-def run_reference(script: str, *, timeout: float = 900.0) -> Any:
+def run_reference(script: str, *, timeout: float = 900.0, python: Path | None = None) -> Any:
     """Run ``script`` with the reference implementation; return what it passed to ``emit``.
 
-    Returns ``None`` when the script never calls ``emit``.
+    ``python`` is another virtualenv's interpreter (from :func:`python312_venv`) that holds
+    the reference beside more packages, such as its bus plugins. Returns ``None`` when the
+    script never calls ``emit``.
 
     Raises:
         subprocess.CalledProcessError: the script failed (its stderr has already been shown).
         subprocess.TimeoutExpired: it ran longer than ``timeout`` seconds.
     """
-    python = reference_python()
+    python = python or reference_python()
     with tempfile.TemporaryDirectory(prefix="reference-run-") as workdir:
         source = Path(workdir) / "snippet.py"
         result = Path(workdir) / "result.json"
