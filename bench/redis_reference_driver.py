@@ -3,17 +3,19 @@
 This script runs inside the reference's own Python 3.12 virtualenv (see ``redis_reference.py``),
 never beside our package. It speaks JSON through files:
 
-    redis_reference_driver.py URL PREFIX produce TOPIC EVENTS [--repeat N] [--summary OUT]
+    redis_reference_driver.py URL PREFIX produce TOPIC EVENTS [--repeat N] [--rate R]
+        [--summary OUT]
     redis_reference_driver.py URL PREFIX consume TOPIC GROUP COUNT [--out OUT]
         [--summary OUT] [--timeout S] [--latency]
     redis_reference_driver.py URL PREFIX types --summary OUT
     redis_reference_driver.py URL PREFIX roundtrip EVENTS --summary OUT
 
 ``EVENTS`` holds one JSON object a line: ``{"type", "headers", "payload", "key_field"}``, the
-payload as hex Avro bytes. ``produce`` decodes each payload with the reference's deserializer into the
-reference's own data classes, rebuilds the metadata from the headers, and sends it through the
-reference's producer (one ``XADD`` each). With ``--repeat N`` it sends N events, cycling over the
-file, each with fresh metadata (a benchmark run).
+payload as hex Avro bytes. ``produce`` decodes each payload with the reference's deserializer
+into the reference's own data classes, rebuilds the metadata from the headers, and sends it
+through the reference's producer (one ``XADD`` each). With ``--repeat N`` it sends N events,
+cycling over the file, each with fresh metadata (a benchmark run), at about R a second with
+``--rate``.
 
 ``consume`` runs the reference's ``RedisEventConsumer`` (``check_backlog``: from the start of
 the stream) with a receiver on every signal, and stops after ``COUNT`` events. With ``--out`` it
@@ -42,8 +44,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import django
 from django.conf import settings
+
+from django import setup as setup_django
 
 
 def _configure(url: str, prefix: str) -> None:
@@ -61,7 +64,7 @@ def _configure(url: str, prefix: str) -> None:
         LOGGING_CONFIG=None,
         OPENEDX_TELEMETRY=[],
     )
-    django.setup()
+    setup_django()
 
 
 def _metadata(headers: dict[str, str]) -> Any:
@@ -92,6 +95,7 @@ def _headers(metadata: Any) -> dict[str, str]:
 
 def produce(args: argparse.Namespace) -> dict[str, Any]:
     from edx_event_bus_redis import create_producer  # noqa: PLC0415
+
     from openedx_events.event_bus.avro.deserializer import (  # noqa: PLC0415
         deserialize_bytes_to_event_data,
     )
@@ -110,6 +114,8 @@ def produce(args: argparse.Namespace) -> dict[str, Any]:
     total = args.repeat or len(events)
     started = time.perf_counter()
     for index in range(total):
+        if args.rate:
+            time.sleep(max(0.0, started + index / args.rate - time.perf_counter()))
         signal, data, metadata, key_field = events[index % len(events)]
         if args.repeat:
             metadata = signal.generate_signal_metadata()
@@ -125,6 +131,7 @@ def produce(args: argparse.Namespace) -> dict[str, Any]:
 
 def consume(args: argparse.Namespace) -> dict[str, Any]:
     from edx_event_bus_redis import RedisEventConsumer  # noqa: PLC0415
+
     from openedx_events.event_bus.avro.serializer import (  # noqa: PLC0415
         serialize_event_data_to_bytes,
     )
@@ -160,8 +167,10 @@ def consume(args: argparse.Namespace) -> dict[str, Any]:
         signal.connect(receiver, weak=False)
 
     def give_up() -> None:
-        print(f"reference consumer: {received} of {args.count} after {args.timeout} s",
-              file=sys.stderr)
+        print(
+            f"reference consumer: {received} of {args.count} after {args.timeout} s",
+            file=sys.stderr,
+        )
         os._exit(3)
 
     watchdog = threading.Timer(args.timeout, give_up)
@@ -207,7 +216,7 @@ def bus_types(args: argparse.Namespace) -> dict[str, Any]:
     for signal in OpenEdxPublicSignal.all_events():
         try:
             AvroSignalSerializer(signal)
-        except Exception:  # noqa: BLE001, S112  (no schema: the event cannot go on the bus)
+        except Exception:
             continue
         usable.append(signal.event_type)
     return {"types": sorted(usable)}
@@ -222,6 +231,7 @@ def main() -> None:
     producing.add_argument("topic")
     producing.add_argument("events")
     producing.add_argument("--repeat", type=int, default=0)
+    producing.add_argument("--rate", type=float, default=0.0)
     consuming = commands.add_parser("consume")
     consuming.add_argument("topic")
     consuming.add_argument("group")
