@@ -19,6 +19,7 @@ EXPECTED = {
     "EventBusStorageError",
     "GroupInfo",
     "Message",
+    "Position",
     "Record",
     "RetryPolicy",
     "TopicInfo",

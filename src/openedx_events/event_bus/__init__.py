@@ -15,8 +15,8 @@ The built-in producer and consumer, over any backend
     ``stats``), :class:`RetryPolicy`, :class:`ConsumerStats`.
 
 Backends and what they store
-    :class:`Backend` (the contract), :class:`Message`, :class:`Record`, :class:`TopicInfo`,
-    :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
+    :class:`Backend` (the contract), :data:`Position`, :class:`Message`, :class:`Record`,
+    :class:`TopicInfo`, :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
     ``openedx_events.event_bus.memory.MemoryBackend``; :func:`get_backend`.
 
 Inspecting and repairing
@@ -45,7 +45,13 @@ from openedx_events.event_bus._private.errors import (
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
-from openedx_events.event_bus._private.records import GroupInfo, Message, Record, TopicInfo
+from openedx_events.event_bus._private.records import (
+    GroupInfo,
+    Message,
+    Position,
+    Record,
+    TopicInfo,
+)
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.routing import (
     connect_producer_receivers,
@@ -70,6 +76,7 @@ __all__ = [
     "EventBusStorageError",
     "GroupInfo",
     "Message",
+    "Position",
     "Record",
     "RetryPolicy",
     "TopicInfo",

@@ -9,6 +9,7 @@ from typing import Any
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.records import Position
 from openedx_events.event_bus._private.topics import full_topic
 from openedx_events.event_bus._private.wire import encode_event
 
@@ -69,7 +70,7 @@ class BusProducer(EventBusProducer):
         topic: str,
         event_key_field: str | None,
         events: Iterable[tuple[Mapping[str, Any], EventsMetadata]],
-    ) -> list[int]:
+    ) -> list[Position]:
         """Publish many events of one signal in one write; return their positions.
 
         Either every event is stored or, when one fails to encode or the write fails, none.
