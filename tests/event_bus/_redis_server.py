@@ -1,4 +1,4 @@
-"""A redis-server of the test's own, on a free port, that a fault test may stop, kill and restart.
+"""A redis-server of the tests' own, on a free port, that a test may stop, kill and restart.
 
 The shared Redis on 6379 is never touched: a test that takes the server away needs one nobody
 else uses. The server keeps its port and its data directory across restarts, so clients
@@ -17,43 +17,45 @@ from pathlib import Path
 
 import redis
 
-__all__ = ["RedisServer", "free_port", "have_redis_server"]
-
-
-def have_redis_server() -> bool:
-    """Whether a ``redis-server`` binary is on the PATH."""
-    return shutil.which("redis-server") is not None
+REDIS_SERVER = shutil.which("redis-server")
 
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+        return int(probe.getsockname()[1])
 
 
 class RedisServer:
-    """One redis-server process at a time, on ``port``, persisting to ``directory``.
+    """One ``redis-server`` process at a time, in ``directory``, on a free port.
 
     Args:
         directory: its working directory (the AOF and RDB files live there).
-        appendonly: keep an append-only file. With ``appendfsync always`` (the default here)
-            every write is on disk before Redis answers it, so even a kill -9 loses nothing
-            that a client was told was stored.
+        options: extra command-line options, such as ``["--requirepass", "secret"]``.
+        port: the port (a free one when 0).
+        appendonly: keep an append-only file (no persistence at all otherwise). With
+            ``appendfsync always`` every write is on disk before Redis answers it, so even a
+            kill -9 of the server loses nothing that a client was told was stored.
         appendfsync: ``always``, ``everysec`` or ``no``.
     """
 
     def __init__(
-        self, directory: Path, *, appendonly: bool = True, appendfsync: str = "always"
+        self,
+        directory: Path,
+        options: list[str] | None = None,
+        port: int = 0,
+        *,
+        appendonly: bool = False,
+        appendfsync: str = "always",
     ) -> None:
+        assert REDIS_SERVER is not None, "redis-server is not installed"
         self.directory = directory
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.options = options or []
+        self.port = port or free_port()
         self.appendonly = appendonly
         self.appendfsync = appendfsync
-        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
 
     @property
     def url(self) -> str:
@@ -69,48 +71,64 @@ class RedisServer:
             host="127.0.0.1", port=self.port, socket_timeout=5, socket_connect_timeout=5
         )
 
-    def start(self, timeout: float = 20.0) -> None:
-        """Start the server (again) and wait until it answers PING with its data loaded."""
+    def start(self, *, wait_port: int | None = None, timeout: float = 20.0) -> RedisServer:
+        """Start the server (again) and wait until it serves its data.
+
+        With ``wait_port`` (a TLS port, say), wait only until that port accepts connections.
+        """
+        assert REDIS_SERVER is not None
         assert self.process is None or self.process.poll() is not None, "already running"
-        command = [
-            "redis-server",
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(self.directory),
-            "--logfile",
-            str(self.log),
-            "--save",
-            "",
-            "--appendonly",
-            "yes" if self.appendonly else "no",
-            "--appendfsync",
-            self.appendfsync,
-        ]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        self.starts += 1
+        self.directory.mkdir(parents=True, exist_ok=True)
+        persistence = ["--appendonly", "yes" if self.appendonly else "no"]
+        if self.appendonly:
+            persistence += ["--appendfsync", self.appendfsync]
+        with self.log.open("ab") as log_file:
+            self.process = subprocess.Popen(
+                [
+                    REDIS_SERVER,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    *persistence,
+                    "--dir",
+                    str(self.directory),
+                    *self.options,
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
-        while True:
+        while not (self._listens(wait_port) if wait_port else self._serves()):
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited: {self.log.read_text()[-2000:]}")
-            try:
-                with self.client() as client:
-                    # PING answers LOADING while the AOF is replayed; wait for real data.
-                    if client.ping() and client.info("persistence").get("loading") == 0:
-                        return
-            except (redis.ConnectionError, redis.BusyLoadingError, redis.TimeoutError):
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"redis-server did not answer within {timeout} s")
-            time.sleep(0.05)
+            time.sleep(0.02)
+        return self
+
+    def _listens(self, port: int) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            return False
+        return True
+
+    def _serves(self) -> bool:
+        # PING answers LOADING while the AOF or RDB file is read back: wait for the data.
+        try:
+            with self.client() as client:
+                return bool(client.info("persistence").get("loading") == 0)
+        except redis.RedisError:
+            return False
 
     def kill(self) -> None:
         """kill -9: the server gets no chance to write anything more."""
-        self._signal_and_wait(signal.SIGKILL)
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
 
     def shutdown(self, *, save: bool) -> None:
         """A graceful stop: ``SHUTDOWN SAVE`` writes an RDB snapshot first, ``NOSAVE`` does not."""
@@ -122,15 +140,10 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stop the server if it runs (SIGTERM, then SIGKILL after 10 s)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._signal_and_wait(signal.SIGKILL)
-
-    def _signal_and_wait(self, how: int) -> None:
-        assert self.process is not None
-        self.process.send_signal(how)
-        self.process.wait(timeout=30)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process = None

@@ -6,10 +6,41 @@ Time is a :class:`Clock` the tests move: by hand for the backends that take a cl
 
 from __future__ import annotations
 
-import pytest
-from _bus_helpers import Clock
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from _bus_helpers import Clock, ScaledClock
+
+from conftest import TIME_SCALE
 from openedx_events.event_bus import Backend, Message
+from openedx_events.event_bus.memory import MemoryBackend
+from openedx_events.event_bus.sqlite import SqliteBackend
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Each backend in turn, with the clock it keeps time by (see ``clock``)."""
+    made: Backend
+    if request.param == "memory":
+        made = MemoryBackend(claim_timeout=30.0, clock=request.getfixturevalue("clock"))
+    elif request.param == "sqlite":
+        made = SqliteBackend(
+            tmp_path / "bus.db", claim_timeout=30.0, clock=request.getfixturevalue("clock")
+        )
+    else:
+        made = request.getfixturevalue("redis_backend")
+    yield made
+    if request.param != "redis":
+        made.close()
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> Clock:
+    """The hand-moved clock, or the real one scaled down for a backend with a server."""
+    if "redis" in request.node.callspec.params.get("backend", ""):
+        return ScaledClock(TIME_SCALE)
+    return Clock()
 
 
 def _messages(count: int, start: int = 0) -> list[Message]:

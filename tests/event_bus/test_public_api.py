@@ -17,6 +17,7 @@ EXPECTED = {
     "EventBusConsumer",
     "EventBusProducer",
     "EventBusStorageError",
+    "EventNotPublishedError",
     "GroupInfo",
     "Message",
     "Position",

@@ -26,8 +26,8 @@ Inspecting and repairing
 
 Errors
     :class:`ConsumerConfigurationError`, :class:`ConsumerStoppedError`,
-    :class:`EventBusStorageError` (and ``ProducerConfigurationError`` from
-    ``openedx_events.exceptions``).
+    :class:`EventBusStorageError`, :class:`EventNotPublishedError` (and
+    ``ProducerConfigurationError`` from ``openedx_events.exceptions``).
 """
 
 from openedx_events.event_bus._private.backend import Backend
@@ -41,6 +41,7 @@ from openedx_events.event_bus._private.errors import (
     ConsumerConfigurationError,
     ConsumerStoppedError,
     EventBusStorageError,
+    EventNotPublishedError,
 )
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
@@ -74,6 +75,7 @@ __all__ = [
     "EventBusConsumer",
     "EventBusProducer",
     "EventBusStorageError",
+    "EventNotPublishedError",
     "GroupInfo",
     "Message",
     "Position",
