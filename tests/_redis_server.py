@@ -105,6 +105,7 @@ class RedisServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited: {self.log.read_text()[-2000:]}")
             if time.monotonic() > deadline:
+                self.kill()
                 raise RuntimeError(f"redis-server did not answer within {timeout} s")
             time.sleep(0.02)
         return self
@@ -117,11 +118,13 @@ class RedisServer:
         return True
 
     def _serves(self) -> bool:
-        # PING answers LOADING while the AOF or RDB file is read back: wait for the data.
+        # Redis answers LOADING while the AOF or RDB file is read back: wait for the data.
         try:
             with self.client() as client:
                 return bool(client.info("persistence").get("loading") == 0)
-        except redis.RedisError:
+        except (redis.AuthenticationError, redis.ResponseError):
+            return True  # it wants a password (NOAUTH): it serves, to those who have one
+        except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
             return False
 
     def kill(self) -> None:
