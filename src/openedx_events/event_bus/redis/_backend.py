@@ -286,7 +286,8 @@ class RedisBackend(Backend):
                 bound = stream_id(info["last-delivered-id"]).next()
                 if info["pending"]:
                     summary = self.client.xpending(topic, info["name"])
-                    bound = min(bound, stream_id(summary["min"]))
+                    if summary["min"] is not None:  # not acknowledged in the meantime
+                        bound = min(bound, stream_id(summary["min"]))
                 bounds.append(bound)
         return min(bounds, default=None)
 
@@ -343,8 +344,10 @@ class RedisBackend(Backend):
                 pending = int(info["pending"])
                 committed: StreamId | None = delivered
                 consumers: tuple[str, ...] = ()
-                if pending:
-                    summary = self.client.xpending(topic, name)
+                summary = self.client.xpending(topic, name) if pending else None
+                # Counted again: a consumer may have acknowledged entries since XINFO GROUPS.
+                pending = int(summary["pending"]) if summary else 0
+                if summary and summary["min"] is not None:
                     # Every entry before the oldest pending one was handled.
                     oldest = stream_id(summary["min"])
                     handled = self.client.xrevrange(topic, f"({oldest}", "-", count=1)
