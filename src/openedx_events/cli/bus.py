@@ -14,6 +14,7 @@ from openedx_events._private.settings import configure
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
 from openedx_events.event_bus import dead_letter_topic
+from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["bus"]
 
@@ -75,11 +76,15 @@ def _status() -> list[dict[str, Any]]:
 @bus_options
 def status(*, as_json: bool) -> None:
     """Per topic: its length, dead letters, and each group's lag, pending entries, consumers."""
-    rows = _status()
+    try:
+        rows = _status()
+        name = _bus.backend_name()
+    except OpenEdxEventException as error:  # an unreachable or unusable bus: said, not traced
+        raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"bus status ({escape(_bus.backend_name())})")
+    table = Table(title=f"bus status ({escape(name)})")
     table.add_column("topic", overflow="fold")
     for name in ("length", "dead letters"):
         table.add_column(name, justify="right", no_wrap=True)
