@@ -309,12 +309,29 @@ def _child(*args: str) -> Iterator[subprocess.Popen[bytes]]:
             process.wait()
 
 
+def _wait_for_group(
+    run: Run, topic: str, group: str, *, delivered: bool, timeout: float = 120.0
+) -> None:
+    """Wait until ``group`` exists on ``topic`` (and, with ``delivered``, has read an entry)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if run.client.exists(run.stream(topic)):
+            for info in run.client.xinfo_groups(run.stream(topic)):
+                if info["name"].decode() == group and (
+                    not delivered or info["last-delivered-id"] != b"0-0"
+                ):
+                    return
+        time.sleep(0.05)
+    raise RuntimeError(f"no consumer group {group!r} on {topic!r} after {timeout} s")
+
+
 def measure_latency(run: Run, rate: int, seconds: float) -> dict[str, Any]:
     producer = _producer()
     _produce(producer, "latency", run.samples, 1)  # the stream exists before the consumer
     out = run.directory / "latencies.json"
     with _child("--child-latency", run.url, run.prefix, "latency", str(out)) as child:
-        time.sleep(3.0)  # let the consumer import everything and reach its loop
+        # In its loop once it has delivered the event sent before it started.
+        _wait_for_group(run, "latency", "latency", delivered=True)
         per_tick, tick = max(rate // 100, 1), 0.01
         sent, turn = 0, 0
         deadline = time.perf_counter() + seconds
@@ -340,7 +357,9 @@ def measure_latency(run: Run, rate: int, seconds: float) -> dict[str, Any]:
     events = run.reference_events()
     total = int(rate * seconds)
     with run.reference.consuming("ref-latency", "latency", total, latency=True) as finish:
-        time.sleep(5.0)  # Django and the reference's catalog take a while to import
+        # The reference's consumer makes its group just before its loop starts.
+        _wait_for_group(run, "ref-latency", "latency", delivered=False)
+        time.sleep(0.5)
         run.reference.produce("ref-latency", events, repeat=total, rate=rate)
         ref_latencies = finish()["latencies"]
     reference = {"delivered": len(ref_latencies), "sent": total, **_percentiles(ref_latencies)}
