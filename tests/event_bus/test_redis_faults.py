@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from _poison import KINDS, poison_entry, poison_kinds
-from _redis_server import REDIS_SERVER, RedisServer
 from test_processes import TOPIC, Bus, _wait_for
 
+from _redis_server import REDIS_SERVER, RedisServer
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
 from openedx_events.event_bus import dead_letter_topic, list_dead_letters
