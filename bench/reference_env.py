@@ -33,6 +33,7 @@ from typing import Any
 __all__ = [
     "REFERENCE_REQUIREMENTS",
     "VENV_DIR",
+    "have_python312",
     "python312_venv",
     "reference_python",
     "run_reference",
@@ -77,6 +78,11 @@ def emit(value):
 
 def _base_python() -> str:
     return os.environ.get("REFERENCE_PYTHON", _DEFAULT_BASE_PYTHON)
+
+
+def have_python312() -> bool:
+    """Whether the Python 3.12 the reference's virtualenvs are built from is on this machine."""
+    return Path(_base_python()).exists()
 
 
 def python312_venv(name: str, requirements: Sequence[str]) -> Path:
