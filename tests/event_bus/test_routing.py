@@ -13,6 +13,7 @@ from openedx_events.event_bus import (
     BusProducer,
     ConsumerConfigurationError,
     connect_producer_receivers,
+    encode_event,
     full_topic,
     get_backend,
     get_producer,
@@ -96,7 +97,7 @@ def test_a_configured_signal_is_published_to_each_enabled_topic(bus_settings: Pa
             ENROLLED: {"a": _route(), "b": _route(key=None), "off": _route(enabled=False)}
         },
     )
-    assert connect_producer_receivers() == {ENROLLED: [("a", KEY), ("b", None)]}
+    assert connect_producer_receivers() == {ENROLLED: [("a", KEY, None), ("b", None, None)]}
     data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
     COURSE_ENROLLMENT_CREATED.send_event(**data)
     SESSION_LOGIN_COMPLETED.send_event(**sample_event_data(SESSION_LOGIN_COMPLETED, 1))
@@ -189,3 +190,51 @@ def test_a_broken_producer_setting_fails_when_routes_are_connected(bus_settings:
     with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER"):
         connect_producer_receivers()
     assert not any("event bus publisher" in repr(r) for r in COURSE_ENROLLMENT_CREATED.receivers)
+
+
+def test_a_route_may_name_its_publishing_mode(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_PRODUCER_CONFIG={
+            ENROLLED: {"a": {**_route(), "mode": "immediate"}, "b": {**_route(), "mode": None}}
+        }
+    )
+    assert connect_producer_receivers() == {ENROLLED: [("a", KEY, "immediate"), ("b", KEY, None)]}
+
+
+def test_without_a_transaction_manager_on_commit_publishes_at_once(bus_settings: Path) -> None:
+    """The core knows no transactions: the default mode, on_commit, has nothing to wait for."""
+    configure(EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}})
+    connect_producer_receivers()
+    COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    assert len(get_backend().read("a")) == 1
+
+
+@pytest.mark.parametrize(
+    ("route_mode", "default", "message"),
+    [
+        ("later", None, "topic 'a': 'mode': unknown mode 'later'"),
+        ("outbox", None, "the 'outbox' mode needs the Django app"),
+        (None, "outbox", "EVENT_BUS_PRODUCER_MODE: the 'outbox' mode needs the Django app"),
+        (None, "sometimes", "EVENT_BUS_PRODUCER_MODE: unknown mode 'sometimes'"),
+    ],
+)
+def test_a_mode_that_cannot_be_carried_out_fails_at_connection(
+    bus_settings: Path, route_mode: str | None, default: str | None, message: str
+) -> None:
+    configure(
+        EVENT_BUS_PRODUCER_MODE=default,
+        EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": {**_route(), "mode": route_mode}}},
+    )
+    with pytest.raises(ProducerConfigurationError, match=message):
+        connect_producer_receivers()
+
+
+def test_send_encoded_publishes_the_bytes_encoded_earlier(bus_settings: Path) -> None:
+    configure(EVENT_BUS_TOPIC_PREFIX="dev")
+    data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
+    metadata = COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    message = encode_event(COURSE_ENROLLMENT_CREATED, data, metadata, KEY)
+    producer = get_producer()
+    assert isinstance(producer, BusProducer)
+    producer.send_encoded("a", [message, message])
+    assert [r.message for r in get_backend().read("dev-a")] == [message, message]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.records import Message
 from openedx_events.event_bus._private.topics import full_topic
 from openedx_events.event_bus._private.wire import encode_event
 
@@ -78,6 +79,17 @@ class BusProducer(EventBusProducer):
             encode_event(signal, data, metadata, event_key_field) for data, metadata in events
         ]
         return self.backend.append(full_topic(topic), messages)
+
+    def send_encoded(self, topic: str, messages: Sequence[Message]) -> None:
+        """Publish messages encoded earlier (by :func:`encode_event`), in one write.
+
+        The outbox relay and the ``on_commit`` mode use it: the event was encoded inside the
+        transaction, and what is published later is exactly those bytes.
+
+        Raises:
+            EventBusStorageError: the backend could not store the messages; none is stored.
+        """
+        self.backend.append(full_topic(topic), messages)
 
     def __repr__(self) -> str:
         return f"<BusProducer on {self.backend.name}>"
