@@ -1,7 +1,7 @@
 """Django app configuration, so that ``"openedx_events"`` can go in ``INSTALLED_APPS``.
 
-Only this module (and the testing helpers) import Django; the rest of the package works
-without it.
+Only this module, :mod:`openedx_events.django` (with the models and migrations) and the
+testing helpers import Django; the rest of the package works without it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ class OpenedxEventsConfig(AppConfig):  # type: ignore[misc]  # Django ships no t
         from openedx_events.tooling import load_all_signals  # noqa: PLC0415  (at app start)
 
         load_all_signals()
+        # on_commit and outbox publishing, and fresh database connections for consumers.
+        from openedx_events.django import install  # noqa: PLC0415  (idem)
+
+        install()
         # Publish the signals EVENT_BUS_PRODUCER_CONFIG routes to the bus; a bad config fails here.
         from openedx_events.event_bus import connect_producer_receivers  # noqa: PLC0415  (idem)
 

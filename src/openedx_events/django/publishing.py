@@ -1,0 +1,91 @@
+"""The ``on_commit`` and ``outbox`` modes over Django's transactions.
+
+``outbox`` stores the encoded event in the caller's transaction: it is published by the relay
+if and only if the transaction commits. ``on_commit`` encodes the event at once (bad data fails
+in the caller, inside its transaction) and publishes the bytes once the transaction commits;
+should that publish fail, the event goes to the outbox for the relay instead of being lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.django.outbox import outbox_database, store
+from openedx_events.event_bus._private.modes import OUTBOX
+from openedx_events.event_bus._private.producer import EventBusProducer
+from openedx_events.event_bus._private.records import Message
+from openedx_events.event_bus._private.wire import encode_event
+
+__all__ = ["DjangoPublisher"]
+
+log = logging.getLogger("openedx_events.event_bus.producer")
+
+
+class DjangoPublisher:
+    """The transactional publisher the Django app installs."""
+
+    def publish(
+        self,
+        mode: str,
+        producer: EventBusProducer,
+        *,
+        signal: OpenEdxPublicSignal,
+        topic: str,
+        event_key_field: str | None,
+        event_data: Mapping[str, Any],
+        event_metadata: EventsMetadata,
+    ) -> None:
+        """Store the event in the outbox, or publish it once the transaction commits.
+
+        Raises:
+            EventSerializationError: the data does not fit the event's schema.
+            ProducerConfigurationError: ``event_key_field`` does not lead to a value.
+        """
+        using = outbox_database()
+        if mode == OUTBOX:
+            store(topic, [encode_event(signal, event_data, event_metadata, event_key_field)], using)
+            return
+        send_encoded = getattr(producer, "send_encoded", None)
+        if not callable(send_encoded):
+            # A producer of another package takes no encoded messages: it publishes the event
+            # itself after the commit, and raises there if it cannot.
+            transaction.on_commit(
+                lambda: producer.send(
+                    signal=signal,
+                    topic=topic,
+                    event_key_field=event_key_field,
+                    event_data=event_data,
+                    event_metadata=event_metadata,
+                ),
+                using=using,
+            )
+            return
+        message = encode_event(signal, event_data, event_metadata, event_key_field)
+        transaction.on_commit(_after_commit(send_encoded, topic, message, using), using=using)
+
+
+def _after_commit(
+    send_encoded: Callable[[str, list[Message]], object], topic: str, message: Message, using: str
+) -> Callable[[], None]:
+    def publish() -> None:
+        try:
+            send_encoded(topic, [message])
+        except Exception as error:  # any failure: the relay publishes it later
+            log.warning(
+                "Publishing %s to %r after the commit failed (%s: %s); kept in the outbox",
+                message.headers.get("type", "an event"),
+                topic,
+                type(error).__name__,
+                error,
+            )
+            # Runs after the commit, so this is a transaction of its own; if the database
+            # fails too, the error reaches the code that committed: never only logged.
+            store(topic, [message], using)
+
+    return publish
