@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):  # type: ignore[misc]  # Django ships no type hints
     initial = True
 
-    dependencies = []
+    dependencies: list[tuple[str, str]] = []
 
     operations = [
         migrations.CreateModel(
