@@ -12,12 +12,14 @@ so rows reach the bus in the order they were stored.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from operator import attrgetter
 from typing import Any
@@ -158,7 +160,9 @@ class OutboxRelay:
     def _relay_locked(self) -> tuple[int, _Failure | None]:
         with transaction.atomic(using=self.using):
             rows = list(self._unsent().select_for_update(skip_locked=True)[: self.batch_size])
-            return self._publish(rows, lambda: None)
+            sent, failure = self._publish(rows)
+            self._mark(sent, failure)
+        return len(sent), failure
 
     def _relay_leased(self) -> tuple[int, _Failure | None]:
         now = timezone.now()
@@ -166,22 +170,48 @@ class OutboxRelay:
         free = self._unsent().filter(
             models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
         )
-        # One statement picks and leases the batch, so two relays never both get a row.
-        OutboxMessage.objects.using(self.using).filter(
-            id__in=models.Subquery(free.values("id")[: self.batch_size])
-        ).update(lease_owner=token, lease_until=now + self.lease)
+        with self._writing():
+            OutboxMessage.objects.using(self.using).filter(
+                id__in=models.Subquery(free.values("id")[: self.batch_size])
+            ).update(lease_owner=token, lease_until=now + self.lease)
         rows = list(self._unsent().filter(lease_owner=token))
-
-        def release() -> None:
+        # Publishing holds no lock: the service's own writes go on meanwhile.
+        sent, failure = self._publish(rows)
+        with self._writing():
+            self._mark(sent, failure)
             self._unsent().filter(lease_owner=token).update(lease_owner="", lease_until=None)
+        return len(sent), failure
 
-        return self._publish(rows, release)
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A transaction that holds SQLite's write lock from its start.
+
+        SQLite answers "database is locked" at once, without waiting, to a connection that
+        read and then wants to write while another writes; taking the lock first makes
+        concurrent relays wait for each other instead (Django's atomic() begins deferred).
+        """
+        connection = connections[self.using]
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            with transaction.atomic(using=self.using):
+                yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+            raise
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
 
     # --- publishing ---------------------------------------------------------------------
 
-    def _publish(self, rows: list[OutboxMessage], release: Any) -> tuple[int, _Failure | None]:
+    def _publish(self, rows: list[OutboxMessage]) -> tuple[list[int], _Failure | None]:
+        """Publish ``rows`` in order; the ids published, and the failure that stopped it."""
         if not rows:
-            return 0, None
+            return [], None
         producer = get_producer()
         send_encoded = getattr(producer, "send_encoded", None)
         if not callable(send_encoded):
@@ -190,16 +220,17 @@ class OutboxRelay:
                 f"the outbox relay needs a producer that takes encoded messages, not {producer!r}",
             )
         sent: list[int] = []
-        failure: _Failure | None = None
         # Consecutive rows of one topic go in one write: fewer round trips, the same order.
         for topic, group in itertools.groupby(rows, key=attrgetter("topic")):
             run = list(group)
             try:
                 send_encoded(topic, [row.message for row in run])
             except Exception as error:  # any failure keeps the rows for the next attempt
-                failure = _Failure(run, error)
-                break
+                return sent, _Failure(run, error)
             sent.extend(row.pk for row in run)
+        return sent, None
+
+    def _mark(self, sent: list[int], failure: _Failure | None) -> None:
         objects = OutboxMessage.objects.using(self.using)
         if sent:
             objects.filter(id__in=sent).update(
@@ -209,5 +240,3 @@ class OutboxRelay:
             objects.filter(id__in=[row.pk for row in failure.rows]).update(
                 attempts=models.F("attempts") + 1, last_error=failure.describe()[:2000]
             )
-        release()
-        return len(sent), failure
