@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,7 +15,7 @@ import pytest
 
 pytest.importorskip("django", reason="Django is an optional dependency")
 
-from _django_helpers import Project, create_database, drop_database
+from _django_helpers import PROJECT_DIR, Project, create_database, drop_database
 
 EVENTS = 1000
 
@@ -81,3 +84,34 @@ def test_the_relay_stops_at_sigterm_after_finishing_its_batch(project: Project) 
     output = project.finish(relay, timeout=30)
     assert "published 500 event(s)" in output
     assert in_commit_order(project.published_users()) == list(range(1, 501))
+
+
+def test_the_command_line_relays_shows_and_purges_the_outbox(project: Project) -> None:
+    project.run("enroll", "--count", "5")
+    cli = [str(Path(sys.executable).with_name("openedx-events")), "outbox"]
+
+    def run(*args: str) -> str:
+        result = subprocess.run(
+            [*cli, *args, "--settings", "djproject.settings"],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_DIR,
+            env=project.env,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert json.loads(run("status", "--json"))["depth"] == 5
+    assert "published 5 event(s)" in run("relay", "--once")
+    assert "unsent: 0" in run("status")
+    assert "deleted 0 sent row(s)" in run("purge", "--older-than", "1d")
+    assert project.published_users() == [1, 2, 3, 4, 5]
+    unset = {k: v for k, v in project.env.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [*cli, "status"], capture_output=True, text=True, env=unset, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert "--settings or DJANGO_SETTINGS_MODULE" in result.stderr
+    assert "Traceback" not in result.stderr

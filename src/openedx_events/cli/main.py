@@ -9,6 +9,7 @@ from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
 from openedx_events.cli.events import events
+from openedx_events.cli.outbox import outbox
 from openedx_events.cli.produce import produce
 from openedx_events.cli.schemas import schemas
 from openedx_events.cli.topics import topics, trim
@@ -29,3 +30,4 @@ main.add_command(topics)
 main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)
+main.add_command(outbox)

@@ -33,6 +33,15 @@ class OutboxStatus:
         """The status as JSON-compatible data."""
         return attrs.asdict(self)
 
+    def summary(self) -> list[str]:
+        """The status as lines of text, for the commands."""
+        age = "-" if self.oldest_unsent_age is None else f"{self.oldest_unsent_age:.1f}s"
+        return [
+            f"outbox of database {self.database!r}",
+            f"  unsent: {self.depth}   oldest unsent: {age}   sent: {self.sent}",
+            f"  failing: {self.failing}   last error: {self.last_error or '-'}",
+        ]
+
 
 def outbox_status(using: str | None = None) -> OutboxStatus:
     """The outbox of database ``using`` (``EVENT_BUS_OUTBOX_DATABASE``) as it is now."""

@@ -28,7 +28,5 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
         if options["json"]:
             self.stdout.write(json.dumps(status.to_json_data()))
             return
-        age = "-" if status.oldest_unsent_age is None else f"{status.oldest_unsent_age:.1f}s"
-        self.stdout.write(f"outbox of database {status.database!r}")
-        self.stdout.write(f"  unsent: {status.depth}   oldest unsent: {age}   sent: {status.sent}")
-        self.stdout.write(f"  failing: {status.failing}   last error: {status.last_error or '-'}")
+        for line in status.summary():
+            self.stdout.write(line)
