@@ -84,14 +84,22 @@ def project_env(
 class Project:
     """The test project on one database, with its own bus file; runs its commands."""
 
-    def __init__(self, directory: Path, database: str, db_name: str, **env: str) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        database: str,
+        db_name: str,
+        *,
+        pg_host: str = PG_HOST,
+        pg_port: int = PG_PORT,
+        **env: str,
+    ) -> None:
         self.directory = directory
         self.database = database
         self.db_name = db_name
         self.bus = directory / "bus.db"
-        self.env = project_env(
-            database, db_name, self.bus, DJPROJECT_ROUTE="1", DJPROJECT_MODE="outbox", **env
-        )
+        env = {"DJPROJECT_ROUTE": "1", "DJPROJECT_MODE": "outbox", **env}
+        self.env = project_env(database, db_name, self.bus, pg_host=pg_host, pg_port=pg_port, **env)
         self.processes: list[subprocess.Popen[bytes]] = []
         self.logs: dict[int, Path] = {}
 

@@ -26,7 +26,12 @@ if os.environ.get("DJPROJECT_DATABASE", "sqlite") == "postgresql":
             "PORT": os.environ.get("DJPROJECT_PGPORT", "5432"),
             "USER": os.environ.get("DJPROJECT_PGUSER", "postgres"),
             "NAME": _NAME,
-            "CONN_MAX_AGE": int(os.environ.get("DJPROJECT_CONN_MAX_AGE", "0")),
+            # "none" keeps connections open for good, as long-running consumers may.
+            "CONN_MAX_AGE": (
+                None
+                if os.environ.get("DJPROJECT_CONN_MAX_AGE") == "none"
+                else int(os.environ.get("DJPROJECT_CONN_MAX_AGE", "0"))
+            ),
             "TEST": {"NAME": f"test_{_NAME}"},
         }
     }
@@ -57,6 +62,9 @@ ENROLLMENT_ROUTES = {
     },
 }
 EVENT_BUS_PRODUCER_CONFIG = ENROLLMENT_ROUTES if os.environ.get("DJPROJECT_ROUTE") else {}
+# A consumer waits out a database restart: its receivers fail until the server is back.
+EVENT_BUS_CONSUMER_MAX_ATTEMPTS = int(os.environ.get("DJPROJECT_MAX_ATTEMPTS", "3"))
+EVENT_BUS_CONSUMER_RETRY_DELAY = 0.2
 LOGGING = {
     "version": 1,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
