@@ -15,8 +15,8 @@ The built-in producer and consumer, over any backend
     ``stats``), :class:`RetryPolicy`, :class:`ConsumerStats`.
 
 Backends and what they store
-    :class:`Backend` (the contract), :class:`Message`, :class:`Record`, :class:`TopicInfo`,
-    :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
+    :class:`Backend` (the contract), :data:`Position`, :class:`Message`, :class:`Record`,
+    :class:`TopicInfo`, :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
     ``openedx_events.event_bus.memory.MemoryBackend``; :func:`get_backend`.
 
 Inspecting and repairing
@@ -26,8 +26,8 @@ Inspecting and repairing
 
 Errors
     :class:`ConsumerConfigurationError`, :class:`ConsumerStoppedError`,
-    :class:`EventBusStorageError` (and ``ProducerConfigurationError`` from
-    ``openedx_events.exceptions``).
+    :class:`EventBusStorageError`, :class:`EventNotPublishedError` (and
+    ``ProducerConfigurationError`` from ``openedx_events.exceptions``).
 """
 
 from openedx_events.event_bus._private.backend import Backend
@@ -41,11 +41,18 @@ from openedx_events.event_bus._private.errors import (
     ConsumerConfigurationError,
     ConsumerStoppedError,
     EventBusStorageError,
+    EventNotPublishedError,
 )
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
-from openedx_events.event_bus._private.records import GroupInfo, Message, Record, TopicInfo
+from openedx_events.event_bus._private.records import (
+    GroupInfo,
+    Message,
+    Position,
+    Record,
+    TopicInfo,
+)
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.routing import (
     connect_producer_receivers,
@@ -68,8 +75,10 @@ __all__ = [
     "EventBusConsumer",
     "EventBusProducer",
     "EventBusStorageError",
+    "EventNotPublishedError",
     "GroupInfo",
     "Message",
+    "Position",
     "Record",
     "RetryPolicy",
     "TopicInfo",

@@ -31,7 +31,7 @@ from openedx_events.event_bus._private.errors import (
     ConsumerStoppedError,
     EventBusStorageError,
 )
-from openedx_events.event_bus._private.records import Record
+from openedx_events.event_bus._private.records import Position, Record
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.event_bus._private.topics import dead_letter_topic, full_topic
@@ -82,9 +82,10 @@ class BusConsumer(EventBusConsumer):
             database connections there); defaults to ``EVENT_BUS_CONSUMER_PRE_EVENT_HOOK``.
         idempotent: skip events whose id the group already processed.
         offset_time: first deliver again every event appended since this time.
-        position: first deliver again every event from this position.
+        position: first deliver again every event from this position (of the backend's kind).
         batch_size: how many records are claimed at a time.
-        poll_interval: the longest wait between two looks at an idle topic, in seconds.
+        poll_interval: the longest wait between two looks at an idle topic, in seconds (a
+            backend that can wait on the server for new records waits there instead).
         commit_interval: within a batch, commit at least this often (seconds); a commit is
             also the heartbeat that keeps the batch from passing to another consumer.
     """
@@ -101,7 +102,7 @@ class BusConsumer(EventBusConsumer):
         pre_event_hook: Callable[[], object] | None = None,
         idempotent: bool = False,
         offset_time: datetime | None = None,
-        position: int | None = None,
+        position: Position | None = None,
         batch_size: int = 100,
         poll_interval: float = 0.1,
         commit_interval: float = 2.0,
@@ -170,13 +171,16 @@ class BusConsumer(EventBusConsumer):
                 limit = self.batch_size
                 if max_events is not None:
                     limit = min(limit, max_events - handled)
-                records = self._storage(functools.partial(self._claim, limit))
+                wait = 0.0 if until_idle else idle_wait
+                asked = time.monotonic()
+                records = self._storage(functools.partial(self._claim, limit, wait))
                 if records is None:
                     continue
                 if not records:
                     if until_idle:
                         break
-                    self._stop.wait(idle_wait)
+                    # Sleep what the backend did not wait, then look less often.
+                    self._stop.wait(max(0.0, idle_wait - (time.monotonic() - asked)))
                     idle_wait = min(self.poll_interval, idle_wait * 2)
                     continue
                 idle_wait = 0.002
@@ -191,8 +195,10 @@ class BusConsumer(EventBusConsumer):
             raise ConsumerStoppedError(self._gave_up)
         return self.stats
 
-    def _claim(self, limit: int) -> list[Record]:
-        return self.backend.claim(self.stored_topic, self.group_id, self.consumer_name, limit=limit)
+    def _claim(self, limit: int, wait: float) -> list[Record]:
+        return self.backend.claim(
+            self.stored_topic, self.group_id, self.consumer_name, limit=limit, wait=wait
+        )
 
     def _seek_once(self) -> None:
         position, offset_time = self._start
@@ -200,7 +206,7 @@ class BusConsumer(EventBusConsumer):
         if offset_time is not None:
             position = self.backend.position_at(self.stored_topic, offset_time)
         if position is not None:
-            log.info("%r replays from position %d", self, position)
+            log.info("%r replays from position %s", self, position)
             self.backend.seek(self.stored_topic, self.group_id, position)
 
     def _handle_batch(self, records: list[Record], hook: Callable[[], object] | None) -> int:
@@ -215,7 +221,7 @@ class BusConsumer(EventBusConsumer):
                 )
                 or set()
             )
-        done: Record | None = None
+        done: list[Record] = []
         processed: list[str] = []
         handled = 0
         last_commit = time.monotonic()
@@ -224,33 +230,33 @@ class BusConsumer(EventBusConsumer):
                 break
             if not self._handle(record, hook, seen, processed):
                 break  # interrupted by a stop: this record stays unhandled
-            done = record
+            done.append(record)
             handled += 1
             # Slow receivers: commit (which is also a heartbeat) every few seconds, so the
             # group neither redelivers much after a crash nor hands the batch to another.
             if time.monotonic() - last_commit >= self.commit_interval:
                 if not self._commit(done, processed):
                     return handled
-                done, processed, last_commit = None, [], time.monotonic()
-        if done is not None:
+                done, processed, last_commit = [], [], time.monotonic()
+        if done:
             self._commit(done, processed)
         return handled
 
-    def _commit(self, done: Record, processed: list[str]) -> bool:
+    def _commit(self, done: list[Record], processed: list[str]) -> bool:
         kept = self._storage(
             lambda: self.backend.commit(
                 self.stored_topic,
                 self.group_id,
                 self.consumer_name,
-                done.position,
+                done,
                 processed_ids=processed,
             )
         )
         if kept is False:
             log.warning(
-                "%r lost its claim before position %d: another consumer delivers the rest",
+                "%r lost its claim on position %s: another consumer delivers the rest",
                 self,
-                done.position,
+                done[-1].position,
             )
         return bool(kept)
 
@@ -271,7 +277,7 @@ class BusConsumer(EventBusConsumer):
         except UnknownEventTypeError as error:
             return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1)
         except Exception as error:  # any decoding failure dead-letters this record only
-            log.exception("Record %d of %r does not decode", record.position, record.topic)
+            log.exception("Record %s of %r does not decode", record.position, record.topic)
             return self._dead_letter(
                 record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1
             )
@@ -312,7 +318,7 @@ class BusConsumer(EventBusConsumer):
             if self._stop.is_set():
                 return False  # not kept anywhere yet: leave it uncommitted
         log.error(
-            "Dead-lettered record %d of %r to %r after %d attempt(s) (%s): %s",
+            "Dead-lettered record %s of %r to %r after %d attempt(s) (%s): %s",
             record.position,
             record.topic,
             dlq,

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.errors import EventBusStorageError, EventNotPublishedError
 from openedx_events.event_bus._private.loading import get_producer
 from openedx_events.event_bus._private.modes import (
     IMMEDIATE,
@@ -178,29 +179,38 @@ class _Publisher:
             return
         producer = get_producer()
         publisher = transactional_publisher()
+        refused: list[str] = []
         for topic, key_field, route_mode in self.routes:
             # The default is read per event, so a changed setting takes effect at once.
             mode = route_mode or default_mode(signal.event_type)
-            if mode == IMMEDIATE or (mode == ON_COMMIT and publisher is None):
-                producer.send(
-                    signal=signal,
-                    topic=topic,
-                    event_key_field=key_field,
-                    event_data=event_data,
-                    event_metadata=metadata,
-                )
-            elif publisher is None:  # only 'outbox' comes here, and it must not be dropped
-                check_mode(signal.event_type, f"topic '{topic}'", mode)
-            else:
-                publisher.publish(
-                    mode,
-                    producer,
-                    signal=signal,
-                    topic=topic,
-                    event_key_field=key_field,
-                    event_data=event_data,
-                    event_metadata=metadata,
-                )
+            try:
+                if mode == IMMEDIATE or (mode == ON_COMMIT and publisher is None):
+                    producer.send(
+                        signal=signal,
+                        topic=topic,
+                        event_key_field=key_field,
+                        event_data=event_data,
+                        event_metadata=metadata,
+                    )
+                elif publisher is None:  # only 'outbox' comes here, and it must not be dropped
+                    check_mode(signal.event_type, f"topic '{topic}'", mode)
+                else:
+                    publisher.publish(
+                        mode,
+                        producer,
+                        signal=signal,
+                        topic=topic,
+                        event_key_field=key_field,
+                        event_data=event_data,
+                        event_metadata=metadata,
+                    )
+            except EventBusStorageError as error:
+                refused.append(f"{topic}: {error}")
+        if refused:
+            raise EventNotPublishedError(
+                f"{signal.event_type} event {getattr(metadata, 'id', '?')} was not published "
+                f"to {'; '.join(refused)}"
+            )
 
     def __repr__(self) -> str:
         return f"<event bus publisher to {', '.join(route.topic for route in self.routes)}>"
