@@ -3,12 +3,15 @@
 ``outbox`` stores the encoded event in the caller's transaction: it is published by the relay
 if and only if the transaction commits. ``on_commit`` encodes the event at once (bad data fails
 in the caller, inside its transaction) and publishes the bytes once the transaction commits;
-should that publish fail, the event goes to the outbox for the relay instead of being lost.
+should that publish fail, the event goes to the outbox for the relay instead of being lost,
+and so do the process's next events for a few seconds, so they stay behind it. Commit order is
+kept across broker failures only within a process, and strictly only in the ``outbox`` mode.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -70,19 +73,32 @@ class DjangoPublisher:
         transaction.on_commit(_after_commit(send_encoded, topic, message, using), using=using)
 
 
+#: After a failed publish, this process sends its on_commit events to the outbox for this
+#: long: they queue behind the ones kept there (keeping their order) instead of each waiting
+#: for a broker that just failed.
+DIVERT_SECONDS = 5.0
+_diverted_until = [0.0]
+
+
 def _after_commit(
     send_encoded: Callable[[str, list[Message]], object], topic: str, message: Message, using: str
 ) -> Callable[[], None]:
     def publish() -> None:
+        if time.monotonic() < _diverted_until[0]:
+            store(topic, [message], using)
+            return
         try:
             send_encoded(topic, [message])
         except Exception as error:  # any failure: the relay publishes it later
+            _diverted_until[0] = time.monotonic() + DIVERT_SECONDS
             log.warning(
-                "Publishing %s to %r after the commit failed (%s: %s); kept in the outbox",
+                "Publishing %s to %r after the commit failed (%s: %s); it and the events of "
+                "the next %gs are kept in the outbox",
                 message.headers.get("type", "an event"),
                 topic,
                 type(error).__name__,
                 error,
+                DIVERT_SECONDS,
             )
             # Runs after the commit, so this is a transaction of its own; if the database
             # fails too, the error reaches the code that committed: never only logged.

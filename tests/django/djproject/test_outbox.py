@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from djproject.enrollments.models import Enrollment
 from djproject.enrollments.services import enroll
+from openedx_events.django import publishing
 from openedx_events.django.freshness import refresh_state
 from openedx_events.django.outbox import OutboxMessage
 from openedx_events.django.relay import OutboxRelay, OutboxRelayError
@@ -61,6 +62,7 @@ class BusTestCase(TransactionTestCase):
         backend = get_backend()
         backend.trim(TOPIC, before=timezone.now() + timedelta(days=1), unconsumed=True)
         reset_producer()
+        publishing._diverted_until[0] = 0.0  # no failed publish of an earlier test counts
 
 
 @override_settings(EVENT_BUS_PRODUCER_CONFIG=routes())
@@ -100,8 +102,11 @@ class OnCommitTests(BusTestCase):
             enroll(2)
         assert Enrollment.objects.count() == 2  # the commit stands
         assert outbox_status().depth == 2
-        assert OutboxRelay().run(once=True).published == 2
-        assert published_users() == [1, 2]
+        enroll(3)  # the broker is back, but the event queues behind the two kept ones
+        assert published_users() == []
+        assert outbox_status().depth == 3
+        assert OutboxRelay().run(once=True).published == 3
+        assert published_users() == [1, 2, 3]
         assert outbox_status().depth == 0
 
 

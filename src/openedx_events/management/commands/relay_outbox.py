@@ -23,7 +23,7 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """--once, --batch-size, --lease, --poll-interval, --database."""
+        """--once, --batch-size, --lease, --poll-interval, --max-backoff, --database."""
         parser.add_argument("--once", action="store_true", help="exit once the outbox is empty")
         parser.add_argument("--batch-size", type=int, default=100, help="rows per batch")
         parser.add_argument(
@@ -31,6 +31,12 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
         )
         parser.add_argument(
             "--poll-interval", type=float, default=0.5, help="seconds between looks when empty"
+        )
+        parser.add_argument(
+            "--max-backoff",
+            type=float,
+            default=30.0,
+            help="the longest wait, in seconds, between two attempts while publishing fails",
         )
         parser.add_argument("--database", default=None, help="the outbox's database alias")
 
@@ -43,6 +49,7 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
                 batch_size=options["batch_size"],
                 lease=options["lease"],
                 poll_interval=options["poll_interval"],
+                max_backoff=options["max_backoff"],
             )
             stats = relay.run(once=options["once"])
         except (OutboxRelayError, ProducerConfigurationError, ValueError) as error:
