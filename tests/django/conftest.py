@@ -6,18 +6,13 @@ The test project's own tests (``djproject/``) run under Django's runner, not pyt
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from _django_helpers import create_database, drop_database
 
 collect_ignore_glob = ["djproject/*"]
-
-# The bus tests' redis-server helper serves these tests too.
-sys.path.append(str(Path(__file__).resolve().parents[1] / "event_bus"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from _bus_helpers import Clock
-from _redis_server import REDIS_SERVER, RedisServer
 
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
@@ -23,27 +22,6 @@ TIME_SCALE = 0.01
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    """A redis-server of the test session's own, on a free port."""
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def redis_url(redis_server: RedisServer) -> str:
-    """The URL of the session's redis-server, emptied for this test."""
-    import redis  # noqa: PLC0415  (the optional dependency, installed with the dev extra)
-
-    client = redis.Redis.from_url(redis_server.url)
-    client.flushdb()  # the session's own server: nobody else's data
-    client.close()
-    return redis_server.url
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from openedx_events.event_bus import (
 __all__ = [
     "DeadLetter",
     "ReadEvent",
+    "backend_name",
     "consumer",
     "dead_letters",
     "producer",
@@ -127,6 +128,11 @@ def replay(topic: str, positions: list[str] | None) -> list[Position]:
         except ValueError as error:
             raise KeyError(f"not a position of {backend.name}: {error}") from error
     return replay_dead_letters(backend, full_topic(topic), positions=parsed)
+
+
+def backend_name() -> str:
+    """The name of the bus the commands look at, such as ``sqlite:/srv/bus.db``."""
+    return get_backend().name
 
 
 def topics() -> list[tuple[TopicInfo, list[GroupInfo]]]:

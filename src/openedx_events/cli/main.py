@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from openedx_events._private.version import VERSION
+from openedx_events.cli.bus import bus
 from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
@@ -27,6 +28,7 @@ main.add_command(consume)
 main.add_command(tail)
 main.add_command(dlq)
 main.add_command(topics)
+main.add_command(bus)
 main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)

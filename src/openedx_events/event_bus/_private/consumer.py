@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 import attrs
@@ -88,6 +89,8 @@ class BusConsumer(EventBusConsumer):
             backend that can wait on the server for new records waits there instead).
         commit_interval: within a batch, commit at least this often (seconds); a commit is
             also the heartbeat that keeps the batch from passing to another consumer.
+        liveness_file: a file whose modification time the consumer renews every second or
+            so while it runs (and deletes when it stops), for process managers to watch.
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class BusConsumer(EventBusConsumer):
         batch_size: int = 100,
         poll_interval: float = 0.1,
         commit_interval: float = 2.0,
+        liveness_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if not group_id:
             raise ValueError("a consumer needs a group_id")
@@ -127,6 +131,8 @@ class BusConsumer(EventBusConsumer):
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.commit_interval = commit_interval
+        self.liveness_file = Path(liveness_file) if liveness_file is not None else None
+        self._alive_at = 0.0
         self.stats = ConsumerStats()
         self._start = (position, offset_time)
         self._stop = threading.Event()
@@ -166,6 +172,7 @@ class BusConsumer(EventBusConsumer):
         log.info("%r started", self)
         try:
             while not self._stop.is_set():
+                self._show_alive()
                 if max_events is not None and handled >= max_events:
                     break
                 limit = self.batch_size
@@ -190,10 +197,22 @@ class BusConsumer(EventBusConsumer):
                 lambda: self.backend.release(self.stored_topic, self.group_id, self.consumer_name),
                 count=False,
             )
+            if self.liveness_file is not None:
+                self.liveness_file.unlink(missing_ok=True)
             log.info("%r stopped: %s", self, self.stats)
         if self._gave_up is not None:
             raise ConsumerStoppedError(self._gave_up)
         return self.stats
+
+    def _show_alive(self) -> None:
+        now = time.monotonic()
+        if self.liveness_file is None or now - self._alive_at < 1.0:
+            return
+        self._alive_at = now
+        try:
+            self.liveness_file.touch()
+        except OSError as error:  # a watchdog's file must not stop the consumer
+            log.warning("%r cannot renew its liveness file: %s", self, error)
 
     def _claim(self, limit: int, wait: float) -> list[Record]:
         return self.backend.claim(

@@ -173,6 +173,11 @@ class Spool:
             thread.join(timeout)
         return not self._waiting
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed.is_set()
+
     def close(self) -> None:
         """Stop the background delivery (what waits stays in the file for the next process)."""
         self._closed.set()
@@ -193,6 +198,6 @@ def spool_from_settings(backend: Backend) -> Spool | None:
         return None
     key = (str(Path(str(path)).resolve()), id(backend))
     with _spools_lock:
-        if key not in _spools:
+        if key not in _spools or _spools[key].closed:
             _spools[key] = Spool(str(path), backend)
         return _spools[key]

@@ -47,12 +47,12 @@ def _text(value: bytes) -> str:
 
 def _record(topic: str, entry_id: bytes, fields: dict[bytes, bytes], max_payload: int) -> Record:
     """The record of one entry; a malformed entry becomes a record with a defect."""
-    position = StreamId(entry_id.decode("ascii"))
+    text_id = entry_id.decode("ascii")
     defect = None
     headers: dict[str, str] = {}
-    payload = fields.get(_PAYLOAD)
+    payload = fields.pop(_PAYLOAD, None)
     try:
-        headers = {_text(k): _text(v) for k, v in fields.items() if k != _PAYLOAD}
+        headers = {k.decode(): v.decode() for k, v in fields.items()}
     except UnicodeDecodeError as error:
         defect = f"a field of the entry is not UTF-8 text: {error}"
     if payload is None:
@@ -62,13 +62,13 @@ def _record(topic: str, entry_id: bytes, fields: dict[bytes, bytes], max_payload
         defect = defect or f"event_data of {len(payload):,} bytes exceeds {max_payload:,} bytes"
         payload = payload[:max_payload]
     return Record(
-        topic=topic,
-        position=position,
-        headers=headers,
-        payload=payload,
-        key=None,
-        appended_at=position.parts[0] / 1000,
-        defect=defect,
+        topic,
+        StreamId(text_id),
+        headers,
+        payload,
+        None,
+        int(text_id.partition("-")[0]) / 1000,
+        defect,
     )
 
 
@@ -146,10 +146,7 @@ class RedisBackend(Backend):
         start = "-" if after is None else f"({stream_id(after)}"
         with storage_errors(self._where):
             entries = self.client.xrange(topic, start, "+", count=limit)
-        return [self._to_record(topic, entry_id, fields) for entry_id, fields in entries]
-
-    def _to_record(self, topic: str, entry_id: bytes, fields: dict[bytes, bytes]) -> Record:
-        return _record(topic, entry_id, fields, self.max_payload)
+        return [_record(topic, entry_id, fields, self.max_payload) for entry_id, fields in entries]
 
     def _make_group(self, topic: str, group: str, at: str = "0") -> None:
         import redis  # noqa: PLC0415  (optional dependency, present once a client exists)
@@ -187,12 +184,15 @@ class RedisBackend(Backend):
         pipe.xautoclaim(topic, group, consumer, _ms(self.claim_timeout), "0-0", count=limit)
         pipe.xreadgroup(group, consumer, {topic: ">"}, count=limit)
         own, autoclaimed, new = pipe.execute()
-        entries = _entries(own) + list(autoclaimed[1]) + _entries(new)
+        new_entries = _entries(new)
+        entries = _entries(own) + list(autoclaimed[1]) + new_entries
         if not entries and wait > 0:
+            # Well inside the socket timeout, so a wait is never taken for a dead server.
+            block = max(1, _ms(min(wait, self.socket_timeout / 2)))
             blocked = self.client.xreadgroup(
-                group, consumer, {topic: ">"}, count=limit, block=max(1, _ms(wait))
+                group, consumer, {topic: ">"}, count=limit, block=block
             )
-            entries = _entries(blocked)
+            entries = new_entries = _entries(blocked)
         gone = [entry_id for entry_id, fields in entries if entry_id and not fields]
         if gone:  # trimmed while pending: nothing is left to deliver or dead-letter
             log.warning(
@@ -202,8 +202,11 @@ class RedisBackend(Backend):
                 group,
             )
             self.client.xack(topic, group, *gone)
+        max_payload = self.max_payload
+        if len(entries) == len(new_entries):  # only new entries: in order, each once
+            return [_record(topic, i, f, max_payload) for i, f in entries[:limit]]
         unique = {entry_id: fields for entry_id, fields in entries if fields}
-        records = [self._to_record(topic, i, f) for i, f in unique.items()]
+        records = [_record(topic, i, f, max_payload) for i, f in unique.items()]
         records.sort(key=lambda record: stream_id(record.position).parts)
         return records[:limit]
 
@@ -223,6 +226,8 @@ class RedisBackend(Backend):
         with storage_errors(self._where):
             pipe = self.client.pipeline(transaction=False)
             self._ack(keys=[topic], args=[group, consumer, *ids], client=pipe)
+            # A commit is also a heartbeat for the rest of the batch, as on every backend.
+            self._touch(keys=[topic], args=[group, consumer, 0], client=pipe)
             if processed:
                 now = time.time()
                 pipe.zadd(_processed_key(topic, group), dict.fromkeys(processed, now))
@@ -340,7 +345,10 @@ class RedisBackend(Backend):
                 consumers: tuple[str, ...] = ()
                 if pending:
                     summary = self.client.xpending(topic, name)
-                    committed = before(stream_id(summary["min"]))
+                    # Every entry before the oldest pending one was handled.
+                    oldest = stream_id(summary["min"])
+                    handled = self.client.xrevrange(topic, f"({oldest}", "-", count=1)
+                    committed = StreamId(handled[0][0].decode("ascii")) if handled else None
                     consumers = tuple(
                         sorted(_text(c["name"]) for c in summary["consumers"] if c["pending"])
                     )

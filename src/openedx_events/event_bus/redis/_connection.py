@@ -8,7 +8,6 @@ the server (never its password) and the cause.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -22,14 +21,14 @@ DEFAULT_SOCKET_TIMEOUT = 5.0
 
 
 def _redis() -> Any:
-    if importlib.util.find_spec("redis") is None:
+    try:
+        import redis  # noqa: PLC0415  (optional: only the Redis backend needs it)
+    except ImportError as error:
         raise ProducerConfigurationError(
             "",
             "the Redis event bus needs redis-py: install the extra "
-            "'openedx-events[redis]' (redis with hiredis)",
-        )
-    import redis  # noqa: PLC0415  (optional: only the Redis backend needs it)
-
+            f"'openedx-events[redis]' (redis with hiredis); {error}",
+        ) from error
     return redis
 
 

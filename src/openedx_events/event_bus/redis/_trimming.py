@@ -2,8 +2,8 @@
 
 The reference's Redis bus bounds every stream with ``MAXLEN ~`` and trims whatever is oldest,
 read or not. The Redis backend writes the same bound (``EVENT_BUS_REDIS_STREAM_MAX_LEN``), and
-this watch, run by producers every few seconds per stream, warns when a group has not handled
-entries that the bound is about to trim, and logs an error once it has trimmed some.
+this watch, run by producers every few seconds per stream, warns while a group has so many
+entries left to handle that the bound trims (or is about to trim) some it has not handled.
 """
 
 from __future__ import annotations
@@ -54,21 +54,13 @@ class TrimWatch:
         """Log, and return, a warning for each group of ``topic`` that trimming endangers."""
         if self.max_len is None:
             return []
-        warnings = []
-        length = self.backend.length(topic)
-        for group in self.backend.groups(topic):
-            if group.lag > length:
-                warnings.append(
-                    f"MAXLEN ~ {self.max_len:,} trimmed entries of {topic!r} that group "
-                    f"{group.group!r} had not handled: it has {group.lag:,} left to handle, "
-                    f"the stream holds {length:,}"
-                )
-            elif group.lag >= WARN_FRACTION * self.max_len:
-                warnings.append(
-                    f"group {group.group!r} has {group.lag:,} entries of {topic!r} left to "
-                    f"handle, close to EVENT_BUS_REDIS_STREAM_MAX_LEN={self.max_len:,}: "
-                    "entries it has not read will be trimmed"
-                )
+        warnings = [
+            f"group {group.group!r} has {group.lag:,} entries of {topic!r} left to handle, "
+            f"close to or past EVENT_BUS_REDIS_STREAM_MAX_LEN={self.max_len:,}: entries it "
+            "has not handled are trimmed (MAXLEN ~) as new ones arrive"
+            for group in self.backend.groups(topic)
+            if group.lag >= WARN_FRACTION * self.max_len
+        ]
         for warning in warnings:
             log.warning("%s", warning)
         return warnings
