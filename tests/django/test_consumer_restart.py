@@ -1,4 +1,4 @@
-"""A Django consumer that lives through a restart of its PostgreSQL server."""
+"""``manage.py consume_events`` lives through a restart of its PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -16,11 +16,6 @@ from _postgres_cluster import PostgresCluster
 
 from openedx_events.event_bus import list_dead_letters
 from openedx_events.event_bus.sqlite import SqliteBackend
-
-CONSUMER = (
-    "from openedx_events.event_bus import make_single_consumer\n"
-    "make_single_consumer(topic='enrollments', group_id='received').consume_indefinitely()\n"
-)
 
 
 @pytest.fixture
@@ -66,7 +61,7 @@ def test_a_consumer_survives_a_database_restart_mid_stream(
     try:
         project.run("migrate", "--verbosity", "0")
         project.run("enroll", "--count", "300", "--per-transaction", "50")
-        consumer = project.start("shell", "-c", CONSUMER)
+        consumer = project.start("consume_events", "-t", "enrollments", "-g", "received")
         wait_for(lambda: received(project) >= 100)
         cluster.restart()
         project.run("enroll", "--count", "200", "--first", "301", "--per-transaction", "50")

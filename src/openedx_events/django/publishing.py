@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
@@ -51,6 +51,16 @@ class DjangoPublisher:
             ProducerConfigurationError: ``event_key_field`` does not lead to a value.
         """
         using = outbox_database()
+        if mode != OUTBOX and not _has_database(using):
+            # A service without a database has no transaction to wait for.
+            producer.send(
+                signal=signal,
+                topic=topic,
+                event_key_field=event_key_field,
+                event_data=event_data,
+                event_metadata=event_metadata,
+            )
+            return
         if mode == OUTBOX:
             store(topic, [encode_event(signal, event_data, event_metadata, event_key_field)], using)
             return
@@ -71,6 +81,12 @@ class DjangoPublisher:
             return
         message = encode_event(signal, event_data, event_metadata, event_key_field)
         transaction.on_commit(_after_commit(send_encoded, topic, message, using), using=using)
+
+
+def _has_database(using: str) -> bool:
+    if using not in connections.settings:
+        return False
+    return bool(connections.settings[using].get("ENGINE") != "django.db.backends.dummy")
 
 
 #: After a failed publish, this process sends its on_commit events to the outbox for this

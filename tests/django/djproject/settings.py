@@ -49,8 +49,10 @@ EVENTS_SERVICE_NAME = "lms"
 EVENT_BUS_SQLITE_PATH = os.environ.get(
     "DJPROJECT_BUS", os.path.join(tempfile.gettempdir(), f"djproject-bus-{os.getpid()}.db")
 )
-if os.environ.get("DJPROJECT_PRODUCER"):
-    EVENT_BUS_PRODUCER = os.environ["DJPROJECT_PRODUCER"]
+EVENT_BUS_PRODUCER = os.environ.get(
+    "DJPROJECT_PRODUCER", "openedx_events.event_bus.sqlite.create_producer"
+)
+EVENT_BUS_CONSUMER = "openedx_events.event_bus.sqlite.create_consumer"
 if os.environ.get("DJPROJECT_REDIS_URL"):
     EVENT_BUS_REDIS_CONNECTION_URL = os.environ["DJPROJECT_REDIS_URL"]
 EVENT_BUS_PRODUCER_MODE = os.environ.get("DJPROJECT_MODE", "on_commit")
