@@ -104,6 +104,17 @@ def test_the_command_line_relays_shows_and_purges_the_outbox(project: Project) -
         return result.stdout
 
     assert json.loads(run("status", "--json"))["depth"] == 5
+    bus_status = subprocess.run(
+        [cli[0], "bus", "status", "--settings", "djproject.settings"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env=project.env,
+        timeout=120,
+        check=False,
+    )
+    assert bus_status.returncode == 0, bus_status.stderr
+    assert "unsent: 5" in bus_status.stdout
     assert "published 5 event(s)" in run("relay", "--once")
     assert "unsent: 0" in run("status")
     assert "deleted 0 sent row(s)" in run("purge", "--older-than", "1d")

@@ -23,11 +23,17 @@ __all__ = ["outbox"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _setup_django(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value:
-        os.environ["DJANGO_SETTINGS_MODULE"] = value
+def setup_django(settings: str | None, *, required: bool = True) -> bool:
+    """Load the service's Django settings (``settings``, else ``DJANGO_SETTINGS_MODULE``).
+
+    Returns ``False`` when none are named and ``required`` is false.
+    """
+    if settings:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings
     name = os.environ.get("DJANGO_SETTINGS_MODULE")
     if not name:
+        if not required:
+            return False
         raise click.UsageError(
             "name the service's Django settings: --settings or DJANGO_SETTINGS_MODULE"
         )
@@ -42,19 +48,33 @@ def _setup_django(ctx: click.Context, param: click.Parameter, value: str | None)
         ) from error
     try:
         django.setup()
-    except (
-        Exception
-    ) as error:  # any failure of the service's settings, reported without a traceback
+    except Exception as error:  # any failure of the settings, reported without a traceback
         raise click.ClickException(
             f"the Django settings {name!r} do not load: {type(error).__name__}: {error}"
         ) from error
+    return True
+
+
+def outbox_summary() -> list[str]:
+    """The outbox's status lines, once :func:`setup_django` loaded a service with the app."""
+    from django.apps import apps  # noqa: PLC0415  (Django is optional)
+
+    if not apps.is_installed("openedx_events"):
+        return ["no outbox: 'openedx_events' is not in INSTALLED_APPS"]
+    from openedx_events.django.status import outbox_status  # noqa: PLC0415
+
+    return outbox_status().summary()
+
+
+def _setup_required(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    setup_django(value)
 
 
 def _django_options(command: F) -> F:
     command = click.option("--database", default=None, help="The outbox's database alias.")(command)
     return click.option(
         "--settings",
-        callback=_setup_django,
+        callback=_setup_required,
         expose_value=False,
         help="The service's Django settings module (default: DJANGO_SETTINGS_MODULE).",
     )(command)
