@@ -158,7 +158,7 @@ class Project:
         """The user ids of the enrollment events on the bus, in bus order."""
         backend = SqliteBackend(self.bus)
         try:
-            users = []
+            users: list[int] = []
             last = None
             while True:
                 records = backend.read(topic, after=last or 0, limit=1000)

@@ -13,8 +13,8 @@ import pytest
 pytest.importorskip("django", reason="Django is an optional dependency")
 
 from _django_helpers import Project, create_database, drop_database
-from _redis_server import REDIS_SERVER, RedisServer
 
+from _redis_server import REDIS_SERVER, RedisServer
 from openedx_events.event_bus import decode_record
 from openedx_events.event_bus.redis import RedisBackend
 
@@ -32,15 +32,17 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 def project(
     request: pytest.FixtureRequest, tmp_path: Path, server: RedisServer
 ) -> Iterator[Project]:
-    env = {
-        "DJPROJECT_PRODUCER": "openedx_events.event_bus.redis.create_producer",
-        "DJPROJECT_REDIS_URL": server.url,
-    }
     name = str(tmp_path / "db.sqlite3")
     if request.param == "postgresql":
         name = f"oe_redis_{uuid.uuid4().hex[:12]}"
         create_database(name)
-    made = Project(tmp_path, request.param, name, **env)
+    made = Project(
+        tmp_path,
+        request.param,
+        name,
+        DJPROJECT_PRODUCER="openedx_events.event_bus.redis.create_producer",
+        DJPROJECT_REDIS_URL=server.url,
+    )
     try:
         made.run("migrate", "--verbosity", "0")
         yield made
