@@ -7,10 +7,11 @@ may have changed since.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 
 from openedx_events._private.settings import get_setting
@@ -62,16 +63,36 @@ def outbox_database() -> str:
     return str(get_setting("EVENT_BUS_OUTBOX_DATABASE") or "default")
 
 
+_COLUMNS = (
+    "topic",
+    "key",
+    "headers",
+    "payload",
+    "created_at",
+    "attempts",
+    "last_error",
+    "lease_owner",
+)
+
+
 def store(topic: str, messages: Sequence[Message], using: str | None = None) -> None:
     """Add ``messages`` to the outbox, in the caller's transaction when there is one."""
-    OutboxMessage.objects.using(using or outbox_database()).bulk_create(
-        [
-            OutboxMessage(
-                topic=topic, key=message.key, headers=dict(message.headers), payload=message.payload
-            )
-            for message in messages
-        ]
+    connection = connections[using or outbox_database()]
+    # One plain INSERT: this runs inside every transaction that sends an event, and the ORM's
+    # bulk_create spends over a millisecond building the same statement each time.
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(OutboxMessage._meta.db_table)} "
+        f"({', '.join(quote(column) for column in _COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
     )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [
+        (topic, message.key, json.dumps(dict(message.headers)), message.payload, now, 0, "", "")
+        for message in messages
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def purge_sent(older_than: timedelta, using: str | None = None) -> int:
