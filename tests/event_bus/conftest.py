@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _bus_helpers import Clock
+from _bus_helpers import TIME_SCALE, Clock
 
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
@@ -14,9 +14,6 @@ from openedx_events.event_bus import Backend, disconnect_producer_receivers
 from openedx_events.event_bus._private.loading import reset_producer
 from openedx_events.event_bus.memory import MemoryBackend
 from openedx_events.event_bus.sqlite import SqliteBackend
-
-#: Backends whose server keeps the time run the contract with every span this much shorter.
-TIME_SCALE = 0.01
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _bus_helpers import Clock, ScaledClock
+from _bus_helpers import TIME_SCALE, Clock, ScaledClock
 
-from conftest import TIME_SCALE
 from openedx_events.event_bus import Backend, Message
 from openedx_events.event_bus.memory import MemoryBackend
 from openedx_events.event_bus.sqlite import SqliteBackend

@@ -7,10 +7,9 @@ session's own redis-server and ``clock`` the real clock scaled as in the contrac
 from __future__ import annotations
 
 import pytest
-from _bus_helpers import Clock, ScaledClock
+from _bus_helpers import TIME_SCALE, Clock, ScaledClock
 from test_consumer import *  # noqa: F403  (the specification this module runs again)
 
-from conftest import TIME_SCALE
 from openedx_events.event_bus import Backend
 
 

@@ -225,3 +225,21 @@ def test_a_spool_left_by_an_earlier_process_is_delivered_first(
     assert [r.headers["id"] for r in redis_backend.read("t")] == ["id-0", "id-1", "id-2"]
     later.close()
     down.close()
+
+
+def test_after_a_redis_restart_the_next_call_reconnects_by_itself(tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "restarted").start()
+    try:
+        backend = RedisBackend(server.url)
+        backend.append("t", [_message(0), _message(1)])  # pooled connections now exist
+        backend.claim("t", "g", "c")
+        server.stop()
+        with pytest.raises(EventBusStorageError, match="unreachable"):
+            backend.append("t", [_message(2)])
+        server.start()  # same port, empty (no persistence): the old connections are dead
+        backend.append("t", [_message(3)])
+        backend.append("t", [_message(4), _message(5)])
+        assert [r.headers["id"] for r in backend.claim("t", "g", "c")] == ["id-3", "id-4", "id-5"]
+        backend.close()
+    finally:
+        server.stop()

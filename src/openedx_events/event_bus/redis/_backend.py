@@ -26,7 +26,12 @@ from openedx_events.event_bus._private.records import (
     check_topic,
 )
 from openedx_events.event_bus._private.topics import DEAD_LETTER_SUFFIX
-from openedx_events.event_bus.redis._connection import connect, redacted, storage_errors
+from openedx_events.event_bus.redis._connection import (
+    connect,
+    redacted,
+    storage_errors,
+    transaction,
+)
 from openedx_events.event_bus.redis._ids import StreamId, before, stream_id, stream_id_at
 from openedx_events.event_bus.redis._scripts import ACK_OWNED, TOUCH_OWNED
 from openedx_events.event_bus.redis._trimming import TrimWatch
@@ -126,15 +131,8 @@ class RedisBackend(Backend):
             else ()
         )
         with storage_errors(self._where):
-            if len(messages) == 1:  # the hot path of a single send: one plain command
-                ids = [
-                    self.client.execute_command("XADD", topic, *trim, "*", *_fields(messages[0]))
-                ]
-            else:
-                pipe = self.client.pipeline(transaction=True)
-                for message in messages:
-                    pipe.execute_command("XADD", topic, *trim, "*", *_fields(message))
-                ids = pipe.execute()
+            commands = [("XADD", topic, *trim, "*", *_fields(m)) for m in messages]
+            ids = transaction(self.client, commands)
         if trim:
             self._trim_watch.appended(topic, len(messages))
         return [StreamId(i.decode("ascii")) for i in ids]
@@ -286,7 +284,8 @@ class RedisBackend(Backend):
                 bound = stream_id(info["last-delivered-id"]).next()
                 if info["pending"]:
                     summary = self.client.xpending(topic, info["name"])
-                    bound = min(bound, stream_id(summary["min"]))
+                    if summary["min"] is not None:  # not acknowledged in the meantime
+                        bound = min(bound, stream_id(summary["min"]))
                 bounds.append(bound)
         return min(bounds, default=None)
 
@@ -343,8 +342,10 @@ class RedisBackend(Backend):
                 pending = int(info["pending"])
                 committed: StreamId | None = delivered
                 consumers: tuple[str, ...] = ()
-                if pending:
-                    summary = self.client.xpending(topic, name)
+                summary = self.client.xpending(topic, name) if pending else None
+                # Counted again: a consumer may have acknowledged entries since XINFO GROUPS.
+                pending = int(summary["pending"]) if summary else 0
+                if summary and summary["min"] is not None:
                     # Every entry before the oldest pending one was handled.
                     oldest = stream_id(summary["min"])
                     handled = self.client.xrevrange(topic, f"({oldest}", "-", count=1)

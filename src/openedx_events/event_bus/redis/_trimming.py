@@ -13,8 +13,6 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from openedx_events.event_bus._private.errors import EventBusStorageError
-
 if TYPE_CHECKING:
     from openedx_events.event_bus.redis._backend import RedisBackend
 
@@ -47,8 +45,8 @@ class TrimWatch:
             self._next_check[topic] = now + self.interval
         try:
             self.check(topic)
-        except EventBusStorageError as error:  # a look that failed must not fail the send
-            log.warning("Could not check the consumer groups of %r: %s", topic, error)
+        except Exception:  # the events are stored: a look that failed must not fail the send
+            log.exception("Could not check the consumer groups of %r", topic)
 
     def check(self, topic: str) -> list[str]:
         """Log, and return, a warning for each group of ``topic`` that trimming endangers."""
