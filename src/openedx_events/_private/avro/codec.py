@@ -67,9 +67,15 @@ class SignalCodec:
             _write(out, self.flat_schema, self.to_flat_record(event_data))
             return out.getvalue()
         except Exception as error:
+            record = self._checked_record(event_data, error)
+        # The data was not what the fast encoder takes (data classes given as dicts); the
+        # checked encoder built and checked the nested record, written as it is.
+        try:
             out = _BytesIO()
-            _write(out, self.parsed_schema, self._checked_record(event_data, error))
+            _write(out, self.parsed_schema, record)
             return out.getvalue()
+        except Exception as error:
+            raise EventSerializationError(self.event_type, f"cannot encode: {error!r}") from error
 
     def record(self, event_data: Mapping[str, Any]) -> dict[str, Any]:
         """The Avro record (a JSON-compatible dict) of ``event_data``."""

@@ -1,8 +1,8 @@
-"""The producer and consumer of a service that has no event bus.
+"""The reference's inactive producer and consumer, for settings that name them on purpose.
 
-They stand in where nothing is configured, as in the reference implementation: the
-producer keeps events in the process (the service warns once, at start-up, that its routed
-events will not leave it), and the consumer refuses to run, since it has nothing to read.
+``EVENT_BUS_PRODUCER = "openedx_events.event_bus.NoEventBusProducer"`` keeps a service's routed
+events in the process, knowingly; this package never falls back to them by itself, since a
+producer that drops events must be asked for.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["NoEventBusConsumer", "NoEventBusProducer"]
 
 
 class NoEventBusProducer(EventBusProducer):
-    """A producer for a service without an event bus: events stay in the process."""
+    """A producer that publishes nothing: events stay in the process."""
 
     def send(
         self,
@@ -35,7 +35,7 @@ class NoEventBusProducer(EventBusProducer):
 
 
 class NoEventBusConsumer(EventBusConsumer):
-    """A consumer for a service without an event bus."""
+    """A consumer that has nothing to consume."""
 
     def consume_indefinitely(self) -> None:
         """Refuse: no consumer is configured.
