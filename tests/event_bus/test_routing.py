@@ -60,6 +60,58 @@ def test_the_memory_bus_is_chosen_by_dotted_path(bus_settings: Path) -> None:
     assert consumer.backend is get_backend()
 
 
+def test_with_no_bus_configured_asking_for_a_producer_or_consumer_is_an_error(
+    bus_settings: Path,
+) -> None:
+    """No EVENT_BUS_PRODUCER/CONSUMER and no bus file: nothing to send to, said at once."""
+    configure(EVENT_BUS_SQLITE_PATH=None)
+    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER is not set"):
+        get_producer()
+    with pytest.raises(ConsumerConfigurationError, match="EVENT_BUS_CONSUMER is not set"):
+        make_single_consumer(topic="t", group_id="g")
+    assert not bus_settings.exists()
+
+
+def test_with_no_bus_configured_routes_stay_in_the_process_with_one_warning(
+    bus_settings: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure(
+        EVENT_BUS_SQLITE_PATH=None,
+        EVENT_BUS_PRODUCER_CONFIG={
+            ENROLLED: {"a": _route(), "b": _route(), "off": _route(enabled=False)}
+        },
+    )
+    received: list[Any] = []
+
+    def receiver(**kwargs: Any) -> None:
+        received.append(kwargs)
+
+    COURSE_ENROLLMENT_CREATED.connect(receiver)
+    try:
+        assert connect_producer_receivers() == {}
+        COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    finally:
+        COURSE_ENROLLMENT_CREATED.disconnect(receiver)
+    assert len(received) == 1  # in-process receivers still get the event
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "event bus is inactive" in warning.getMessage()
+    assert "2 enabled route(s) of EVENT_BUS_PRODUCER_CONFIG" in warning.getMessage()
+    assert not bus_settings.exists()
+
+
+def test_a_bad_config_is_refused_even_with_no_bus_configured(bus_settings: Path) -> None:
+    configure(EVENT_BUS_SQLITE_PATH=None, EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": {}}})
+    with pytest.raises(ProducerConfigurationError, match="missing key"):
+        connect_producer_receivers()
+
+
+def test_the_embedded_bus_is_one_setting_away(bus_settings: Path) -> None:
+    """Setting EVENT_BUS_SQLITE_PATH alone makes it the producer and the consumer."""
+    configure(EVENT_BUS_PRODUCER=None, EVENT_BUS_CONSUMER=None)
+    assert isinstance(get_producer(), BusProducer)
+    assert isinstance(make_single_consumer(topic="t", group_id="g"), BusConsumer)
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from openedx_events._private.version import VERSION
+from openedx_events.cli._common import default_to_embedded_bus
 from openedx_events.cli.bus import bus
 from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
@@ -20,6 +21,7 @@ from openedx_events.cli.topics import topics, trim
 @click.version_option(VERSION, prog_name="openedx-events")
 def main() -> None:
     """Open edX events: the event catalog, and the event bus that carries it."""
+    default_to_embedded_bus()
 
 
 main.add_command(events)

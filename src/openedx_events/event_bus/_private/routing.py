@@ -27,7 +27,7 @@ from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.errors import EventBusStorageError, EventNotPublishedError
-from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.loading import get_producer, producer_configured
 from openedx_events.event_bus._private.modes import (
     IMMEDIATE,
     ON_COMMIT,
@@ -243,7 +243,11 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     """Validate ``EVENT_BUS_PRODUCER_CONFIG`` and publish its signals to their topics.
 
     Call it once at start-up (the Django app does, in ``ready()``); calling it again applies
-    the current settings. Returns the enabled routes by event type.
+    the current settings. Returns the connected routes by event type.
+
+    With no bus configured (see :func:`producer_configured`) the bus is inactive, as with the
+    reference implementation: nothing is connected, and one warning says how many enabled
+    routes will not leave the process.
 
     Raises:
         ProducerConfigurationError: the configuration, or ``EVENT_BUS_PRODUCER`` when
@@ -251,6 +255,15 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     """
     config = get_setting("EVENT_BUS_PRODUCER_CONFIG")
     routes = validate_producer_config({} if config is None else config)
+    if not producer_configured():
+        disconnect_producer_receivers()
+        log.warning(
+            "The event bus is inactive: neither EVENT_BUS_PRODUCER nor EVENT_BUS_SQLITE_PATH "
+            "(the embedded bus) is set, so %d enabled route(s) of EVENT_BUS_PRODUCER_CONFIG "
+            "will not leave this process",
+            sum(len(signal_routes) for signal_routes in routes.values()),
+        )
+        return {}
     if routes:
         default_mode()  # a bad EVENT_BUS_PRODUCER_MODE fails now too
         get_producer()  # a broken EVENT_BUS_PRODUCER fails now, not at the first event
