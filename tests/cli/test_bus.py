@@ -51,3 +51,10 @@ def test_bus_status_covers_the_embedded_bus(bus_db: Path) -> None:
     (row,) = json.loads(result.stdout)
     assert (row["topic"], row["length"], row["dead_letters"]) == ("t", 3, 0)
     assert [(g["group"], g["lag"], g["pending"]) for g in row["groups"]] == [("g", 1, 0)]
+
+
+def test_an_unreachable_redis_is_one_line_of_error(bus_db: Path) -> None:
+    result = cli("bus", "status", "--redis", "redis://127.0.0.1:1/0")
+    assert result.exit_code == 1
+    assert "Redis at redis://127.0.0.1:1/0 is unreachable" in result.output
+    assert "Traceback" not in result.output

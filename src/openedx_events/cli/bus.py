@@ -15,6 +15,7 @@ from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
 from openedx_events.cli.outbox import outbox_summary, setup_django
 from openedx_events.event_bus import dead_letter_topic
+from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["bus"]
 
@@ -86,11 +87,15 @@ def status(*, as_json: bool, django_settings: str | None) -> None:
     errors (as JSON: ``openedx-events outbox status --json``).
     """
     with_outbox = setup_django(django_settings, required=False)
-    rows = _status()
+    try:
+        rows = _status()
+        name = _bus.backend_name()
+    except OpenEdxEventException as error:  # an unreachable or unusable bus: said, not traced
+        raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"bus status ({escape(_bus.backend_name())})")
+    table = Table(title=f"bus status ({escape(name)})")
     table.add_column("topic", overflow="fold")
     for name in ("length", "dead letters"):
         table.add_column(name, justify="right", no_wrap=True)

@@ -61,9 +61,14 @@ def outbox_summary() -> list[str]:
 
     if not apps.is_installed("openedx_events"):
         return ["no outbox: 'openedx_events' is not in INSTALLED_APPS"]
+    from django.db import DatabaseError  # noqa: PLC0415
+
     from openedx_events.django.status import outbox_status  # noqa: PLC0415
 
-    return outbox_status().summary()
+    try:
+        return outbox_status().summary()
+    except DatabaseError as error:  # an unreachable database: said, not traced
+        raise click.ClickException(f"the outbox's database failed: {error}") from error
 
 
 def _setup_required(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

@@ -29,6 +29,8 @@ from openedx_events.event_bus._private.topics import DEAD_LETTER_SUFFIX
 from openedx_events.event_bus.redis._connection import (
     connect,
     redacted,
+    send,
+    send_all,
     storage_errors,
     transaction,
 )
@@ -50,14 +52,19 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8")
 
 
-def _record(topic: str, entry_id: bytes, fields: dict[bytes, bytes], max_payload: int) -> Record:
-    """The record of one entry; a malformed entry becomes a record with a defect."""
+def _record(topic: str, entry_id: bytes, fields: list[bytes], max_payload: int) -> Record:
+    """The record of one entry (its raw field list); a malformed entry has a defect."""
     text_id = entry_id.decode("ascii")
     defect = None
     headers: dict[str, str] = {}
-    payload = fields.pop(_PAYLOAD, None)
+    payload = None
+    pairs = iter(fields)
     try:
-        headers = {k.decode(): v.decode() for k, v in fields.items()}
+        for name, value in zip(pairs, pairs, strict=True):
+            if name == _PAYLOAD:
+                payload = value
+            else:
+                headers[name.decode()] = value.decode()
     except UnicodeDecodeError as error:
         defect = f"a field of the entry is not UTF-8 text: {error}"
     if payload is None:
@@ -117,6 +124,7 @@ class RedisBackend(Backend):
         self._ack = self.client.register_script(ACK_OWNED)
         self._touch = self.client.register_script(TOUCH_OWNED)
         self._groups_made: set[tuple[str, str]] = set()
+        self._next_takeover: dict[tuple[str, str, str], float] = {}
         self._trim_watch = TrimWatch(self, max_len)
 
     # --- writing --------------------------------------------------------------------------
@@ -143,7 +151,7 @@ class RedisBackend(Backend):
         check_topic(topic)
         start = "-" if after is None else f"({stream_id(after)}"
         with storage_errors(self._where):
-            entries = self.client.xrange(topic, start, "+", count=limit)
+            entries = send(self.client, ("XRANGE", topic, start, "+", "COUNT", limit))
         return [_record(topic, entry_id, fields, self.max_payload) for entry_id, fields in entries]
 
     def _make_group(self, topic: str, group: str, at: str = "0") -> None:
@@ -177,19 +185,27 @@ class RedisBackend(Backend):
     ) -> list[Record]:
         if (topic, group) not in self._groups_made:
             self._make_group(topic, group)
-        pipe = self.client.pipeline(transaction=False)
-        pipe.xreadgroup(group, consumer, {topic: "0"}, count=limit)
-        pipe.xautoclaim(topic, group, consumer, _ms(self.claim_timeout), "0-0", count=limit)
-        pipe.xreadgroup(group, consumer, {topic: ">"}, count=limit)
-        own, autoclaimed, new = pipe.execute()
+        read = ("XREADGROUP", "GROUP", group, consumer, "COUNT", limit, "STREAMS", topic)
+        # XAUTOCLAIM scans the group's pending entries; entries only become claimable after
+        # the claim timeout, so looking ten times per timeout is soon enough.
+        now = time.monotonic()
+        if now >= self._next_takeover.get((topic, group, consumer), 0.0):
+            self._next_takeover[(topic, group, consumer)] = now + self.claim_timeout / 10
+            takeover = ("XAUTOCLAIM", topic, group, consumer, _ms(self.claim_timeout), "0-0")
+            own, autoclaimed, new = send_all(
+                self.client, (*read, "0"), (*takeover, "COUNT", limit), (*read, ">")
+            )
+            stale = list(autoclaimed[1])
+        else:
+            own, new = send_all(self.client, (*read, "0"), (*read, ">"))
+            stale = []
         new_entries = _entries(new)
-        entries = _entries(own) + list(autoclaimed[1]) + new_entries
+        entries = _entries(own) + stale + new_entries
         if not entries and wait > 0:
             # Well inside the socket timeout, so a wait is never taken for a dead server.
             block = max(1, _ms(min(wait, self.socket_timeout / 2)))
-            blocked = self.client.xreadgroup(
-                group, consumer, {topic: ">"}, count=limit, block=block
-            )
+            blocking = ("XREADGROUP", "GROUP", group, consumer, "COUNT", limit, "BLOCK", block)
+            blocked = send(self.client, (*blocking, "STREAMS", topic, ">"))
             entries = new_entries = _entries(blocked)
         gone = [entry_id for entry_id, fields in entries if entry_id and not fields]
         if gone:  # trimmed while pending: nothing is left to deliver or dead-letter
@@ -203,7 +219,7 @@ class RedisBackend(Backend):
         max_payload = self.max_payload
         if len(entries) == len(new_entries):  # only new entries: in order, each once
             return [_record(topic, i, f, max_payload) for i, f in entries[:limit]]
-        unique = {entry_id: fields for entry_id, fields in entries if fields}
+        unique = {entry_id: fields for entry_id, fields in entries if entry_id and fields}
         records = [_record(topic, i, f, max_payload) for i, f in unique.items()]
         records.sort(key=lambda record: stream_id(record.position).parts)
         return records[:limit]
@@ -380,9 +396,13 @@ def _fields(message: Message) -> list[Any]:
     return fields
 
 
-def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
-    """The entries of an ``XREADGROUP`` reply on one stream."""
-    return list(reply[0][1]) if reply else []
+def _entries(reply: Any) -> list[tuple[bytes, list[bytes]]]:
+    """The entries (id, raw field list) of an ``XREADGROUP`` reply on one stream."""
+    if not reply:
+        return []
+    if isinstance(reply, dict):  # RESP3 (redis-py 8 speaks it by default): {stream: entries}
+        return list(next(iter(reply.values())))
+    return list(reply[0][1])  # RESP2: [[stream, entries]]
 
 
 def _processed_key(topic: str, group: str) -> str:

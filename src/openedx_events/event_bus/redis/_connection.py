@@ -15,7 +15,15 @@ from urllib.parse import urlsplit, urlunsplit
 from openedx_events.event_bus._private.errors import EventBusStorageError
 from openedx_events.exceptions import ProducerConfigurationError
 
-__all__ = ["DEFAULT_SOCKET_TIMEOUT", "connect", "redacted", "send", "storage_errors", "transaction"]
+__all__ = [
+    "DEFAULT_SOCKET_TIMEOUT",
+    "connect",
+    "redacted",
+    "send",
+    "send_all",
+    "storage_errors",
+    "transaction",
+]
 
 DEFAULT_SOCKET_TIMEOUT = 5.0
 
@@ -98,7 +106,7 @@ def transaction(client: Any, commands: list[tuple[Any, ...]]) -> list[Any]:
         redis.RedisError: Redis refused a command, or the connection failed twice.
     """
     if len(commands) == 1:
-        return [send(client, commands[0])]
+        return send_all(client, commands[0])
     replies: list[Any] = send(client, ("MULTI",), *commands, ("EXEC",))
     for reply in replies:
         if isinstance(reply, Exception):
@@ -107,7 +115,12 @@ def transaction(client: Any, commands: list[tuple[Any, ...]]) -> list[Any]:
 
 
 def send(client: Any, *commands: tuple[Any, ...]) -> Any:
-    """Write ``commands`` at once on one pooled connection; return the last one's raw reply.
+    """Write ``commands`` at once on one pooled connection; return the last one's raw reply."""
+    return send_all(client, *commands)[-1]
+
+
+def send_all(client: Any, *commands: tuple[Any, ...]) -> list[Any]:
+    """Write ``commands`` at once on one pooled connection; return their raw replies.
 
     A connection that fails is dropped and the commands are sent once more on a fresh one,
     as redis-py itself does. This skips redis-py's per-command layers, which cost more than
@@ -125,9 +138,7 @@ def send(client: Any, *commands: tuple[Any, ...]) -> Any:
         connection = pool.get_connection()
         try:
             connection.send_packed_command(packed)
-            for _ in range(len(commands) - 1):
-                connection.read_response()
-            return connection.read_response()
+            return [connection.read_response() for _ in commands]
         except (redis.ConnectionError, redis.TimeoutError):
             connection.disconnect()
             if attempt == 2:
