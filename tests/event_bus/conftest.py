@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _bus_helpers import Clock
+from _bus_helpers import TIME_SCALE, Clock
 
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
@@ -19,6 +19,16 @@ from openedx_events.event_bus.sqlite import SqliteBackend
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+def redis_backend(redis_url: str) -> Iterator[Backend]:
+    """A Redis backend on the session's server, with the claim timeout of the contract."""
+    from openedx_events.event_bus.redis import RedisBackend  # noqa: PLC0415
+
+    made = RedisBackend(redis_url, claim_timeout=30.0 * TIME_SCALE)
+    yield made
+    made.close()
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from openedx_events.event_bus import (
     BusProducer,
     ConsumerStoppedError,
     Message,
+    Position,
     RetryPolicy,
     dead_letter_topic,
     list_dead_letters,
@@ -128,7 +128,7 @@ def test_an_event_whose_receiver_always_fails_is_dead_lettered_and_the_stream_go
     assert letter.event_type == SIGNAL.event_type
     assert (letter.reason, letter.attempts, letter.group) == ("receiver_failed", 3, "g")
     assert "RuntimeError: cannot handle" in letter.error
-    assert letter.position == backend.read("enrollments")[2].position
+    assert letter.position == str(backend.read("enrollments")[2].position)
     assert stats.dead_lettered == 1
     assert backend.groups("enrollments")[0].lag == 0
 
@@ -199,11 +199,11 @@ def test_replay_from_a_time_delivers_the_events_appended_since(
     backend: Backend, clock: Clock, connect: Callable[..., Any]
 ) -> None:
     old = _produce(backend, 2)
-    clock.now += 3600
+    clock.advance(100)
     new = _produce(backend, 2, start=2)
     recorder = connect(Recorder())
     _consumer(backend).run(until_idle=True)
-    since = datetime.fromtimestamp(clock.now - 60, tz=UTC)
+    since = clock.when(-60)
     _consumer(backend, offset_time=since).run(until_idle=True)
     assert recorder.delivered == old + new + new
 
@@ -282,9 +282,9 @@ def test_a_slow_batch_is_committed_as_it_goes(
 ) -> None:
     _produce(backend, 4)
     positions = [r.position for r in backend.read("enrollments")]
-    committed_before_each: list[int] = []
+    committed_before_each: list[Position | None] = []
     connect(
         lambda **kwargs: committed_before_each.append(backend.groups("enrollments")[0].committed)
     )
     _consumer(backend, batch_size=10, commit_interval=0.0).run(until_idle=True)
-    assert committed_before_each == [positions[0] - 1, *positions[:3]]
+    assert committed_before_each == [None, *positions[:3]]

@@ -288,6 +288,7 @@ class OpenEdxPublicSignal:
     ) -> list[tuple[Receiver, Any]]:
         robust = send_robust and not self._allow_send_event_failure and not _strict_mode[0]
         responses: list[tuple[Receiver, Any]] = []
+        escaped: Exception | None = None
         for ref in refs:
             receiver = ref()
             if receiver is None:  # a weakly held receiver died since the list was built
@@ -303,9 +304,14 @@ class OpenEdxPublicSignal:
             except Exception as error:
                 if not robust:
                     raise
-                # A robust send isolates receivers from each other.
+                # A robust send isolates receivers from each other; an error that would
+                # lose the event (the bus refused it) is raised once every receiver ran.
+                if escaped is None and getattr(error, "escapes_robust_send", False):
+                    escaped = error
                 response = self._log_failure(receiver, metadata, error)
             responses.append((receiver, response))
+        if escaped is not None:
+            raise escaped
         return responses
 
     def _log_failure(

@@ -20,6 +20,7 @@ from openedx_events.event_bus import (
     EventBusConsumer,
     EventBusProducer,
     GroupInfo,
+    Position,
     Record,
     TopicInfo,
     decode_record,
@@ -35,6 +36,7 @@ from openedx_events.event_bus import (
 __all__ = [
     "DeadLetter",
     "ReadEvent",
+    "backend_name",
     "consumer",
     "dead_letters",
     "producer",
@@ -78,12 +80,12 @@ def _decode(record: Record) -> ReadEvent:
 def read_topic(
     topic: str,
     *,
-    after: int,
+    after: Position | None,
     follow: bool = False,
     stop: threading.Event | None = None,
     poll: float = 0.1,
 ) -> Iterator[ReadEvent]:
-    """The records of ``topic`` after position ``after``, decoded, without claiming them.
+    """The records of ``topic`` after ``after`` (or from the start), decoded, unclaimed.
 
     With ``follow``, waits for new records until ``stop`` is set.
     """
@@ -94,27 +96,43 @@ def read_topic(
         yield _decode(record)
 
 
-def topic_end(topic: str) -> int:
-    """The position of the last record of ``topic`` (0 when it holds none)."""
+def topic_end(topic: str) -> Position | None:
+    """The position of the last record of ``topic`` (``None`` when it never held one)."""
     stored = full_topic(topic)
     for info in get_backend().topics():
         if info.name == stored:
             return info.last_position
-    return 0
+    return None
 
 
 def dead_letters(topic: str) -> Iterator[DeadLetter]:
     """Every dead letter of ``topic``, oldest first."""
     backend = get_backend()
-    after = 0
+    after: Position | None = None
     while letters := list_dead_letters(backend, full_topic(topic), after=after, limit=500):
         yield from letters
         after = letters[-1].record.position
 
 
-def replay(topic: str, positions: list[int] | None) -> list[int]:
-    """Publish dead letters of ``topic`` again (those at ``positions``, or every new one)."""
-    return replay_dead_letters(get_backend(), full_topic(topic), positions=positions)
+def replay(topic: str, positions: list[str] | None) -> list[Position]:
+    """Publish dead letters of ``topic`` again (those at ``positions``, or every new one).
+
+    Raises:
+        KeyError: a position names no dead letter (or is not a position of this bus).
+    """
+    backend = get_backend()
+    parsed: list[Position] | None = None
+    if positions is not None:
+        try:
+            parsed = [backend.parse_position(text) for text in positions]
+        except ValueError as error:
+            raise KeyError(f"not a position of {backend.name}: {error}") from error
+    return replay_dead_letters(backend, full_topic(topic), positions=parsed)
+
+
+def backend_name() -> str:
+    """The name of the bus the commands look at, such as ``sqlite:/srv/bus.db``."""
+    return get_backend().name
 
 
 def topics() -> list[tuple[TopicInfo, list[GroupInfo]]]:

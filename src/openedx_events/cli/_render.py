@@ -11,6 +11,7 @@ import click
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.records import Position
 from openedx_events.event_bus.cloudevents_json import event_to_cloudevent
 
 __all__ = ["echo_event", "event_document", "key_of"]
@@ -31,7 +32,7 @@ def event_document(
     signal: OpenEdxPublicSignal,
     metadata: EventsMetadata,
     data: Mapping[str, Any],
-    position: int | None = None,
+    position: Position | None = None,
 ) -> dict[str, Any]:
     """The event as a structured-mode CloudEvent.
 
@@ -43,7 +44,7 @@ def event_document(
     if key is not None:
         document["partitionkey"] = key
     if position is not None:
-        document["position"] = position
+        document["position"] = position if isinstance(position, int) else str(position)
     return document
 
 
@@ -53,7 +54,7 @@ def echo_event(
     data: Mapping[str, Any],
     *,
     as_json: bool,
-    position: int | None = None,
+    position: Position | None = None,
 ) -> None:
     """Print one event on one line, and flush, so a pipe sees it at once.
 

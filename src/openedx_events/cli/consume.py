@@ -102,7 +102,7 @@ def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll:
     """
     stop = threading.Event()
     with stop_on_signals(stop):
-        position = 0 if from_beginning else _bus.topic_end(topic)
+        position = None if from_beginning else _bus.topic_end(topic)
         try:
             events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
             for event in events:

@@ -35,7 +35,7 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
     if as_json:
         rows = [
             {
-                "dlq_position": letter.record.position,
+                "dlq_position": str(letter.record.position),
                 "topic": letter.topic,
                 "position": letter.position,
                 "event_type": letter.event_type,
@@ -75,12 +75,11 @@ def list_dead_letters(*, topic: str, as_json: bool) -> None:
     "--position",
     "positions",
     multiple=True,
-    type=int,
     help="Replay this dead letter (the # of `dlq list`); repeatable. Default: every dead "
     "letter not replayed yet.",
 )
 @bus_options
-def replay(*, topic: str, positions: tuple[int, ...]) -> None:
+def replay(*, topic: str, positions: tuple[str, ...]) -> None:
     """Publish dead letters of TOPIC to it again, for its consumers to retry."""
     try:
         new = _bus.replay(topic, list(positions) if positions else None)

@@ -6,6 +6,7 @@ import click
 
 from openedx_events._private.version import VERSION
 from openedx_events.cli._common import default_to_embedded_bus
+from openedx_events.cli.bus import bus
 from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
@@ -28,6 +29,7 @@ main.add_command(consume)
 main.add_command(tail)
 main.add_command(dlq)
 main.add_command(topics)
+main.add_command(bus)
 main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)

@@ -57,14 +57,15 @@ def topics() -> None:
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("consumers", overflow="fold", min_width=9)
     for info, groups in _bus.topics():
-        first = [escape(info.name), f"{info.length:,}", str(info.last_position)]
+        last = "" if info.last_position is None else str(info.last_position)
+        first = [escape(info.name), f"{info.length:,}", last]
         if not groups:
             table.add_row(*first, "", "", "", "", "")
         for index, group in enumerate(groups):
             table.add_row(
                 *(first if index == 0 else ["", "", ""]),
                 escape(group.group),
-                str(group.committed),
+                "" if group.committed is None else str(group.committed),
                 f"{group.lag:,}",
                 f"{group.pending:,}",
                 escape(", ".join(group.consumers)),

@@ -19,8 +19,8 @@ The built-in producer and consumer, over any backend
     :class:`NoEventBusConsumer` for a service without a bus.
 
 Backends and what they store
-    :class:`Backend` (the contract), :class:`Message`, :class:`Record`, :class:`TopicInfo`,
-    :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
+    :class:`Backend` (the contract), :data:`Position`, :class:`Message`, :class:`Record`,
+    :class:`TopicInfo`, :class:`GroupInfo`; ``openedx_events.event_bus.sqlite.SqliteBackend`` and
     ``openedx_events.event_bus.memory.MemoryBackend``; :func:`get_backend`.
 
 Inspecting and repairing
@@ -30,8 +30,8 @@ Inspecting and repairing
 
 Errors
     :class:`ConsumerConfigurationError`, :class:`ConsumerStoppedError`,
-    :class:`EventBusStorageError` (and ``ProducerConfigurationError`` from
-    ``openedx_events.exceptions``).
+    :class:`EventBusStorageError`, :class:`EventNotPublishedError` (and
+    ``ProducerConfigurationError`` from ``openedx_events.exceptions``).
 """
 
 from openedx_events._private.metadata import EventsMetadata
@@ -47,12 +47,19 @@ from openedx_events.event_bus._private.errors import (
     ConsumerConfigurationError,
     ConsumerStoppedError,
     EventBusStorageError,
+    EventNotPublishedError,
 )
 from openedx_events.event_bus._private.inactive import NoEventBusConsumer, NoEventBusProducer
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
-from openedx_events.event_bus._private.records import GroupInfo, Message, Record, TopicInfo
+from openedx_events.event_bus._private.records import (
+    GroupInfo,
+    Message,
+    Position,
+    Record,
+    TopicInfo,
+)
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.routing import (
     connect_producer_receivers,
@@ -76,12 +83,14 @@ __all__ = [
     "EventBusConsumer",
     "EventBusProducer",
     "EventBusStorageError",
+    "EventNotPublishedError",
     "EventsMetadata",
     "GroupInfo",
     "Message",
     "NoEventBusConsumer",
     "NoEventBusProducer",
     "OpenEdxPublicSignal",
+    "Position",
     "Record",
     "RetryPolicy",
     "TopicInfo",

@@ -1,11 +1,14 @@
 """The contract every bus backend fulfils: an append-only log per topic and consumer groups.
 
 A backend stores :class:`Message` values in topics and hands them out as :class:`Record`
-values. Consumers of one group share a topic's records through *claims*: :meth:`Backend.claim`
-hands a consumer the next batch nobody in its group holds, :meth:`Backend.commit` records how far
-the consumer got, and a claim whose consumer stopped sending heartbeats for ``claim_timeout``
-seconds passes to the next consumer that asks. A consumer that restarts under the same name gets
-its own unfinished claim back first. Nothing is lost; a record may be delivered twice.
+values, each at a :data:`Position` of the backend's own kind (a row id, a stream id, a partition
+and offset). Only the backend compares positions; the runtime passes them back as they came.
+
+Consumers of one group share a topic's records through *claims*: :meth:`Backend.claim` hands a
+consumer records nobody in its group holds, :meth:`Backend.commit` acknowledges the ones it
+handled, and records whose consumer went silent (no commit or heartbeat) for the backend's claim
+timeout pass to the next consumer that asks. A consumer that restarts under the same name gets
+its own unacknowledged records back first. Nothing is lost; a record may be delivered twice.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ import abc
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from openedx_events.event_bus._private.records import GroupInfo, Message, Record, TopicInfo
+from openedx_events.event_bus._private.records import (
+    GroupInfo,
+    Message,
+    Position,
+    Record,
+    TopicInfo,
+)
 
 __all__ = ["DEFAULT_CLAIM_TIMEOUT", "Backend"]
 
@@ -27,24 +36,32 @@ class Backend(abc.ABC):
     #: A short name for messages and ``repr``, such as ``sqlite:/path/to.db``.
     name: str = "backend"
 
+    #: Whether records keep their message's key (the reference's Redis streams carry none).
+    stores_keys: bool = True
+
     @abc.abstractmethod
-    def append(self, topic: str, messages: Sequence[Message]) -> list[int]:
+    def append(self, topic: str, messages: Sequence[Message]) -> list[Position]:
         """Append ``messages`` to ``topic`` atomically; return their positions, in order."""
 
     @abc.abstractmethod
-    def read(self, topic: str, *, after: int = 0, limit: int = 100) -> list[Record]:
-        """Up to ``limit`` records of ``topic`` after position ``after``, oldest first.
+    def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
+        """Up to ``limit`` records of ``topic`` after position ``after`` (or from the start).
 
-        Reading commits nothing and claims nothing: it is how a topic is tailed or inspected.
+        In position order. Reading commits nothing and claims nothing: it is how a topic is
+        tailed or inspected.
         """
 
     @abc.abstractmethod
-    def claim(self, topic: str, group: str, consumer: str, *, limit: int = 100) -> list[Record]:
-        """The next records for ``consumer`` of ``group``, which it then holds until committed.
+    def claim(
+        self, topic: str, group: str, consumer: str, *, limit: int = 100, wait: float = 0.0
+    ) -> list[Record]:
+        """Up to ``limit`` records for ``consumer`` of ``group``, held by it until committed.
 
-        In order of preference: the rest of the consumer's own unfinished claim, the rest of a
-        claim abandoned by another consumer, then up to ``limit`` records nobody in the group
-        has had. An empty list means there is nothing to do right now.
+        In order of preference: the consumer's own unacknowledged records, records abandoned
+        by another consumer for longer than the claim timeout (or released), then records
+        nobody in the group has had; in position order within each. An empty list means there
+        is nothing to do right now. A backend that can wait for new records on the server does
+        so for up to ``wait`` seconds before returning nothing; others return at once.
         """
 
     @abc.abstractmethod
@@ -53,16 +70,17 @@ class Backend(abc.ABC):
         topic: str,
         group: str,
         consumer: str,
-        position: int,
+        records: Sequence[Record],
         *,
         processed_ids: Iterable[str] = (),
     ) -> bool:
-        """Record that ``consumer`` handled its claimed records up to ``position``.
+        """Acknowledge that ``consumer`` handled ``records``.
 
-        ``processed_ids`` are event ids to remember for the idempotency guard. Returns
-        ``False`` when the consumer no longer holds a claim covering ``position`` (it was
-        taken over, or the group was moved by :meth:`seek`): the caller should drop the rest
-        of its batch, which another consumer now delivers.
+        ``records`` are the first of those :meth:`claim` gave it and it has not committed yet,
+        in the order they came. ``processed_ids`` are event ids to remember for the idempotency
+        guard. Returns ``False`` when the consumer no longer holds them (they were taken over,
+        or the group was moved by :meth:`seek`): the caller should drop the rest of its batch,
+        which another consumer now delivers.
         """
 
     @abc.abstractmethod
@@ -71,18 +89,29 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def release(self, topic: str, group: str, consumer: str) -> None:
-        """Give the unhandled part of ``consumer``'s claims back to the group right away."""
+        """Give the unacknowledged records of ``consumer`` back to the group right away."""
 
     @abc.abstractmethod
-    def seek(self, topic: str, group: str, position: int) -> None:
-        """Make ``group`` deliver again from ``position`` (inclusive), dropping every claim."""
+    def seek(self, topic: str, group: str, position: Position | None) -> None:
+        """Make ``group`` deliver again from ``position`` (inclusive; ``None``: the start).
 
-    @abc.abstractmethod
-    def position_at(self, topic: str, when: datetime) -> int:
-        """The position of the first record of ``topic`` appended at or after ``when``.
-
-        One past the last position when every record is older.
+        Every claim of the group is dropped: what it held before ``position`` counts as handled.
         """
+
+    @abc.abstractmethod
+    def position_at(self, topic: str, when: datetime) -> Position:
+        """A position from which :meth:`seek` replays exactly the records appended since ``when``.
+
+        The position of the first such record; one past the last when every record is older.
+        """
+
+    def parse_position(self, text: str) -> Position:
+        """The position ``text`` shows (``str(position)``), as this backend's kind of position.
+
+        Raises:
+            ValueError: ``text`` is not a position of this backend.
+        """
+        return int(text)
 
     @abc.abstractmethod
     def processed(self, topic: str, group: str, event_ids: Iterable[str]) -> set[str]:

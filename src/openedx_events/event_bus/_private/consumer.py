@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 import attrs
@@ -31,7 +32,7 @@ from openedx_events.event_bus._private.errors import (
     ConsumerStoppedError,
     EventBusStorageError,
 )
-from openedx_events.event_bus._private.records import Record
+from openedx_events.event_bus._private.records import Position, Record
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.event_bus._private.topics import dead_letter_topic, full_topic
@@ -82,11 +83,14 @@ class BusConsumer(EventBusConsumer):
             database connections there); defaults to ``EVENT_BUS_CONSUMER_PRE_EVENT_HOOK``.
         idempotent: skip events whose id the group already processed.
         offset_time: first deliver again every event appended since this time.
-        position: first deliver again every event from this position.
+        position: first deliver again every event from this position (of the backend's kind).
         batch_size: how many records are claimed at a time.
-        poll_interval: the longest wait between two looks at an idle topic, in seconds.
+        poll_interval: the longest wait between two looks at an idle topic, in seconds (a
+            backend that can wait on the server for new records waits there instead).
         commit_interval: within a batch, commit at least this often (seconds); a commit is
             also the heartbeat that keeps the batch from passing to another consumer.
+        liveness_file: a file whose modification time the consumer renews every second or
+            so while it runs (and deletes when it stops), for process managers to watch.
     """
 
     def __init__(
@@ -101,10 +105,11 @@ class BusConsumer(EventBusConsumer):
         pre_event_hook: Callable[[], object] | None = None,
         idempotent: bool = False,
         offset_time: datetime | None = None,
-        position: int | None = None,
+        position: Position | None = None,
         batch_size: int = 100,
         poll_interval: float = 0.1,
         commit_interval: float = 2.0,
+        liveness_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if not group_id:
             raise ValueError("a consumer needs a group_id")
@@ -126,6 +131,8 @@ class BusConsumer(EventBusConsumer):
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.commit_interval = commit_interval
+        self.liveness_file = Path(liveness_file) if liveness_file is not None else None
+        self._alive_at = 0.0
         self.stats = ConsumerStats()
         self._start = (position, offset_time)
         self._stop = threading.Event()
@@ -165,18 +172,22 @@ class BusConsumer(EventBusConsumer):
         log.info("%r started", self)
         try:
             while not self._stop.is_set():
+                self._show_alive()
                 if max_events is not None and handled >= max_events:
                     break
                 limit = self.batch_size
                 if max_events is not None:
                     limit = min(limit, max_events - handled)
-                records = self._storage(functools.partial(self._claim, limit))
+                wait = 0.0 if until_idle else idle_wait
+                asked = time.monotonic()
+                records = self._storage(functools.partial(self._claim, limit, wait))
                 if records is None:
                     continue
                 if not records:
                     if until_idle:
                         break
-                    self._stop.wait(idle_wait)
+                    # Sleep what the backend did not wait, then look less often.
+                    self._stop.wait(max(0.0, idle_wait - (time.monotonic() - asked)))
                     idle_wait = min(self.poll_interval, idle_wait * 2)
                     continue
                 idle_wait = 0.002
@@ -186,13 +197,27 @@ class BusConsumer(EventBusConsumer):
                 lambda: self.backend.release(self.stored_topic, self.group_id, self.consumer_name),
                 count=False,
             )
+            if self.liveness_file is not None:
+                self.liveness_file.unlink(missing_ok=True)
             log.info("%r stopped: %s", self, self.stats)
         if self._gave_up is not None:
             raise ConsumerStoppedError(self._gave_up)
         return self.stats
 
-    def _claim(self, limit: int) -> list[Record]:
-        return self.backend.claim(self.stored_topic, self.group_id, self.consumer_name, limit=limit)
+    def _show_alive(self) -> None:
+        now = time.monotonic()
+        if self.liveness_file is None or now - self._alive_at < 1.0:
+            return
+        self._alive_at = now
+        try:
+            self.liveness_file.touch()
+        except OSError as error:  # a watchdog's file must not stop the consumer
+            log.warning("%r cannot renew its liveness file: %s", self, error)
+
+    def _claim(self, limit: int, wait: float) -> list[Record]:
+        return self.backend.claim(
+            self.stored_topic, self.group_id, self.consumer_name, limit=limit, wait=wait
+        )
 
     def _seek_once(self) -> None:
         position, offset_time = self._start
@@ -200,7 +225,7 @@ class BusConsumer(EventBusConsumer):
         if offset_time is not None:
             position = self.backend.position_at(self.stored_topic, offset_time)
         if position is not None:
-            log.info("%r replays from position %d", self, position)
+            log.info("%r replays from position %s", self, position)
             self.backend.seek(self.stored_topic, self.group_id, position)
 
     def _handle_batch(self, records: list[Record], hook: Callable[[], object] | None) -> int:
@@ -215,7 +240,7 @@ class BusConsumer(EventBusConsumer):
                 )
                 or set()
             )
-        done: Record | None = None
+        done: list[Record] = []
         processed: list[str] = []
         handled = 0
         last_commit = time.monotonic()
@@ -224,33 +249,33 @@ class BusConsumer(EventBusConsumer):
                 break
             if not self._handle(record, hook, seen, processed):
                 break  # interrupted by a stop: this record stays unhandled
-            done = record
+            done.append(record)
             handled += 1
             # Slow receivers: commit (which is also a heartbeat) every few seconds, so the
             # group neither redelivers much after a crash nor hands the batch to another.
             if time.monotonic() - last_commit >= self.commit_interval:
                 if not self._commit(done, processed):
                     return handled
-                done, processed, last_commit = None, [], time.monotonic()
-        if done is not None:
+                done, processed, last_commit = [], [], time.monotonic()
+        if done:
             self._commit(done, processed)
         return handled
 
-    def _commit(self, done: Record, processed: list[str]) -> bool:
+    def _commit(self, done: list[Record], processed: list[str]) -> bool:
         kept = self._storage(
             lambda: self.backend.commit(
                 self.stored_topic,
                 self.group_id,
                 self.consumer_name,
-                done.position,
+                done,
                 processed_ids=processed,
             )
         )
         if kept is False:
             log.warning(
-                "%r lost its claim before position %d: another consumer delivers the rest",
+                "%r lost its claim on position %s: another consumer delivers the rest",
                 self,
-                done.position,
+                done[-1].position,
             )
         return bool(kept)
 
@@ -271,7 +296,7 @@ class BusConsumer(EventBusConsumer):
         except UnknownEventTypeError as error:
             return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1)
         except Exception as error:  # any decoding failure dead-letters this record only
-            log.exception("Record %d of %r does not decode", record.position, record.topic)
+            log.exception("Record %s of %r does not decode", record.position, record.topic)
             return self._dead_letter(
                 record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1
             )
@@ -312,7 +337,7 @@ class BusConsumer(EventBusConsumer):
             if self._stop.is_set():
                 return False  # not kept anywhere yet: leave it uncommitted
         log.error(
-            "Dead-lettered record %d of %r to %r after %d attempt(s) (%s): %s",
+            "Dead-lettered record %s of %r to %r after %d attempt(s) (%s): %s",
             record.position,
             record.topic,
             dlq,

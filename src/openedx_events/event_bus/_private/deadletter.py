@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from openedx_events.event_bus._private.backend import Backend
-from openedx_events.event_bus._private.records import Message, Record
+from openedx_events.event_bus._private.records import Message, Position, Record
 from openedx_events.event_bus._private.topics import dead_letter_topic
 
 __all__ = [
@@ -66,11 +66,14 @@ def dead_letter_message(
 
 @attrs.frozen
 class DeadLetter:
-    """A dead letter read back: where it came from, why it failed, and the stored record."""
+    """A dead letter read back: where it came from, why it failed, and the stored record.
+
+    ``position`` is the original record's position in ``topic``, as text.
+    """
 
     record: Record
     topic: str
-    position: int
+    position: str
     group: str
     consumer: str
     reason: str
@@ -108,7 +111,7 @@ class DeadLetter:
         return cls(
             record=record,
             topic=headers.get("dlq_topic", ""),
-            position=int(number("dlq_position")),
+            position=headers.get("dlq_position", ""),
             group=headers.get("dlq_group", ""),
             consumer=headers.get("dlq_consumer", ""),
             reason=headers.get("dlq_reason", ""),
@@ -119,7 +122,7 @@ class DeadLetter:
 
 
 def list_dead_letters(
-    backend: Backend, stored_topic: str, *, after: int = 0, limit: int = 100
+    backend: Backend, stored_topic: str, *, after: Position | None = None, limit: int = 100
 ) -> list[DeadLetter]:
     """Up to ``limit`` dead letters of ``stored_topic`` after position ``after``, oldest first."""
     records = backend.read(dead_letter_topic(stored_topic), after=after, limit=limit)
@@ -127,8 +130,8 @@ def list_dead_letters(
 
 
 def replay_dead_letters(
-    backend: Backend, stored_topic: str, *, positions: Iterable[int] | None = None
-) -> list[int]:
+    backend: Backend, stored_topic: str, *, positions: Iterable[Position] | None = None
+) -> list[Position]:
     """Publish dead letters of ``stored_topic`` to it again; return their new positions.
 
     With ``positions`` (positions in the dead-letter topic), exactly those are replayed, even
@@ -141,7 +144,7 @@ def replay_dead_letters(
     if positions is not None:
         wanted = set(positions)
         found: list[Record] = []
-        after = 0
+        after: Position | None = None
         while wanted:
             batch = backend.read(dlq, after=after, limit=500)
             if not batch:
@@ -152,13 +155,13 @@ def replay_dead_letters(
         if wanted:
             raise KeyError(f"no dead letter at position(s) {sorted(wanted)} of {dlq!r}")
         return _republish(backend, stored_topic, found)
-    replayed: list[int] = []
+    replayed: list[Position] = []
     while batch := backend.claim(dlq, REPLAY_GROUP, REPLAY_GROUP, limit=500):
         replayed.extend(_republish(backend, stored_topic, batch))
-        backend.commit(dlq, REPLAY_GROUP, REPLAY_GROUP, batch[-1].position)
+        backend.commit(dlq, REPLAY_GROUP, REPLAY_GROUP, batch)
     return replayed
 
 
-def _republish(backend: Backend, stored_topic: str, records: Sequence[Record]) -> list[int]:
+def _republish(backend: Backend, stored_topic: str, records: Sequence[Record]) -> list[Position]:
     messages = [DeadLetter.from_record(record).original for record in records]
     return backend.append(stored_topic, messages) if messages else []

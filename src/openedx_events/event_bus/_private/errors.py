@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from openedx_events.exceptions import OpenEdxEventException
 
-__all__ = ["ConsumerConfigurationError", "ConsumerStoppedError", "EventBusStorageError"]
+__all__ = [
+    "ConsumerConfigurationError",
+    "ConsumerStoppedError",
+    "EventBusStorageError",
+    "EventNotPublishedError",
+]
 
 
 class ConsumerConfigurationError(OpenEdxEventException):
@@ -17,3 +22,13 @@ class ConsumerStoppedError(OpenEdxEventException):
 
 class EventBusStorageError(OpenEdxEventException):
     """The bus storage could not be read or written (locked, read-only, missing, corrupt)."""
+
+
+class EventNotPublishedError(EventBusStorageError):
+    """The bus took neither the event nor, when one is set, its spool: the event is not sent.
+
+    ``send_event`` raises it even when it sends to receivers robustly (after every other
+    receiver had the event), because an event only logged would be lost.
+    """
+
+    escapes_robust_send = True

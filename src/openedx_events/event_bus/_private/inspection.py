@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.loading import get_producer
 from openedx_events.event_bus._private.producer import BusProducer
-from openedx_events.event_bus._private.records import Record
+from openedx_events.event_bus._private.records import Position, Record
 from openedx_events.exceptions import ProducerConfigurationError
 
 __all__ = ["get_backend", "tail"]
@@ -33,13 +33,13 @@ def tail(
     backend: Backend,
     stored_topic: str,
     *,
-    after: int = 0,
+    after: Position | None = None,
     follow: bool = False,
     poll_interval: float = 0.1,
     stop: threading.Event | None = None,
     batch_size: int = 500,
 ) -> Iterator[Record]:
-    """The records of ``stored_topic`` after position ``after``, without committing anything.
+    """The records of ``stored_topic`` after position ``after`` (or from the start), read only.
 
     With ``follow``, keeps waiting for new records until ``stop`` is set.
     """

@@ -32,7 +32,7 @@ __all__ = [
 DEFAULT_PRODUCER = "openedx_events.event_bus.sqlite.create_producer"
 DEFAULT_CONSUMER = "openedx_events.event_bus.sqlite.create_consumer"
 
-_producers: dict[tuple[str, str], EventBusProducer] = {}
+_producers: dict[tuple[str, ...], EventBusProducer] = {}
 _lock = threading.Lock()
 
 
@@ -68,9 +68,14 @@ def get_producer() -> EventBusProducer:
     path = _factory_path("EVENT_BUS_PRODUCER", DEFAULT_PRODUCER)
     if path is None:
         raise ProducerConfigurationError("", _no_bus("EVENT_BUS_PRODUCER", "producer"))
-    # The SQLite factory reads its own settings; keying on them keeps tests that switch files
-    # from sharing a producer.
-    key = (str(path), str(get_setting("EVENT_BUS_SQLITE_PATH")))
+    # The backend factories read their own settings; keying on where they point keeps
+    # processes (and tests) that switch buses from sharing a producer.
+    key = (
+        str(path),
+        str(get_setting("EVENT_BUS_SQLITE_PATH")),
+        str(get_setting("EVENT_BUS_REDIS_CONNECTION_URL")),
+        str(get_setting("EVENT_BUS_SPOOL_PATH")),
+    )
     with _lock:
         cached = _producers.get(key)
         if cached is not None:

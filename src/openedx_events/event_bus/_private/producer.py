@@ -9,6 +9,8 @@ from typing import Any
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.records import Message, Position
+from openedx_events.event_bus._private.spool import Spool
 from openedx_events.event_bus._private.topics import full_topic
 from openedx_events.event_bus._private.wire import encode_event
 
@@ -38,10 +40,20 @@ class EventBusProducer(abc.ABC):
 
 
 class BusProducer(EventBusProducer):
-    """A producer that writes to a :class:`Backend`; every send is durable when it returns."""
+    """A producer that writes to a :class:`Backend`; every send is durable when it returns.
 
-    def __init__(self, backend: Backend) -> None:
+    With a :class:`Spool`, what the backend cannot take waits in the spool's file instead,
+    and reaches the backend, in order, once it takes messages again.
+    """
+
+    def __init__(self, backend: Backend, *, spool: Spool | None = None) -> None:
         self.backend = backend
+        self.spool = spool
+
+    def _append(self, topic: str, messages: list[Message]) -> list[Position]:
+        if self.spool is None:
+            return self.backend.append(topic, messages)
+        return self.spool.append(topic, messages) or []
 
     def send(
         self,
@@ -57,10 +69,10 @@ class BusProducer(EventBusProducer):
         Raises:
             EventSerializationError: the data does not fit the event's schema.
             ProducerConfigurationError: ``event_key_field`` does not lead to a value.
-            EventBusStorageError: the backend could not store the event.
+            EventBusStorageError: the backend could not store the event (nor the spool).
         """
         message = encode_event(signal, event_data, event_metadata, event_key_field)
-        self.backend.append(full_topic(topic), [message])
+        self._append(full_topic(topic), [message])
 
     def send_batch(
         self,
@@ -69,15 +81,21 @@ class BusProducer(EventBusProducer):
         topic: str,
         event_key_field: str | None,
         events: Iterable[tuple[Mapping[str, Any], EventsMetadata]],
-    ) -> list[int]:
+    ) -> list[Position]:
         """Publish many events of one signal in one write; return their positions.
 
         Either every event is stored or, when one fails to encode or the write fails, none.
+        Events kept in the spool have no position yet: then the list is empty.
         """
         messages = [
             encode_event(signal, data, metadata, event_key_field) for data, metadata in events
         ]
-        return self.backend.append(full_topic(topic), messages)
+        return self._append(full_topic(topic), messages)
+
+    def prepare_for_shutdown(self) -> None:
+        """Give the spool a few seconds to hand what waits to the backend."""
+        if self.spool is not None and len(self.spool):
+            self.spool.flush(5.0)
 
     def __repr__(self) -> str:
         return f"<BusProducer on {self.backend.name}>"

@@ -8,7 +8,21 @@ from typing import Any
 
 import attrs
 
-__all__ = ["GroupInfo", "Message", "Record", "TopicInfo", "check_topic"]
+__all__ = [
+    "GroupInfo",
+    "Message",
+    "Position",
+    "Record",
+    "TopicInfo",
+    "check_topic",
+    "int_position",
+]
+
+#: A record's place in its topic, as its backend gives it: an ``int`` (SQLite, memory), a stream
+#: id such as ``"1700000000000-0"`` (Redis), a ``(partition, offset)`` pair (Kafka). Positions of
+#: one topic sort in the order its backend hands records out; ``str(position)`` is how they are
+#: shown, and :meth:`Backend.parse_position` reads that text back.
+Position = int | str | tuple[int, int]
 
 _MAX_TOPIC_LENGTH = 249  # Kafka's limit, so a topic that works here works on every backend
 
@@ -28,6 +42,19 @@ def check_topic(topic: str) -> str:
     return topic
 
 
+def int_position(position: Position | None) -> int:
+    """A position of a backend whose positions are ints; ``None`` (the start) is 0.
+
+    Raises:
+        TypeError: ``position`` is another backend's kind of position.
+    """
+    if position is None:
+        return 0
+    if isinstance(position, int) and not isinstance(position, bool):
+        return position
+    raise TypeError(f"this backend's positions are ints, not {position!r}")
+
+
 def _frozen_headers(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
@@ -45,13 +72,13 @@ class Message:
 class Record:
     """A message stored in a topic, at ``position``, appended at ``appended_at`` (Unix time).
 
-    Positions grow with every append to a topic but need not be consecutive. ``defect`` is
+    Positions are opaque to everyone but the backend (see :data:`Position`). ``defect`` is
     ``None`` for a sound record; otherwise it says why the stored row could not be read back
     whole (the consumer dead-letters such records instead of failing on them).
     """
 
     topic: str
-    position: int
+    position: Position
     headers: Mapping[str, str] = attrs.field(converter=_frozen_headers)
     payload: bytes
     key: str | None = None
@@ -67,7 +94,7 @@ class Record:
         """The record as JSON-compatible data (the payload as hex)."""
         return {
             "topic": self.topic,
-            "position": self.position,
+            "position": self.position if isinstance(self.position, int) else str(self.position),
             "key": self.key,
             "headers": dict(self.headers),
             "payload": self.payload.hex(),
@@ -78,24 +105,26 @@ class Record:
 
 @attrs.frozen
 class TopicInfo:
-    """A topic: how many records it holds, and the last position it gave (0 before any)."""
+    """A topic: how many records it holds, and the last position it gave (``None`` before any)."""
 
     name: str
     length: int
-    last_position: int
+    last_position: Position | None
 
 
 @attrs.frozen
 class GroupInfo:
     """A consumer group on a topic.
 
-    ``committed`` is the position up to which every record was handled; ``lag`` counts the
-    records after it; ``pending`` counts records handed to consumers and not yet committed.
+    ``committed`` is the position up to which every record was handled (``None`` when no
+    record was); ``lag`` counts the records the group has not handled yet, handed out or not
+    (a backend that only tracks a committed prefix counts every record after it); ``pending``
+    counts those handed to ``consumers`` and not yet committed.
     """
 
     topic: str
     group: str
-    committed: int
+    committed: Position | None
     lag: int
     pending: int
     consumers: tuple[str, ...]

@@ -24,6 +24,7 @@ from typing import Any
 from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.errors import EventBusStorageError, EventNotPublishedError
 from openedx_events.event_bus._private.loading import get_producer, producer_configured
 from openedx_events.event_bus._private.records import check_topic
 from openedx_events.exceptions import ProducerConfigurationError, UnknownEventTypeError
@@ -151,13 +152,22 @@ class _Publisher:
         if from_event_bus:  # it came from the bus: publishing it again would loop
             return
         producer = get_producer()
+        refused: list[str] = []
         for topic, key_field in self.routes:
-            producer.send(
-                signal=signal,
-                topic=topic,
-                event_key_field=key_field,
-                event_data=event_data,
-                event_metadata=metadata,
+            try:
+                producer.send(
+                    signal=signal,
+                    topic=topic,
+                    event_key_field=key_field,
+                    event_data=event_data,
+                    event_metadata=metadata,
+                )
+            except EventBusStorageError as error:
+                refused.append(f"{topic}: {error}")
+        if refused:
+            raise EventNotPublishedError(
+                f"{signal.event_type} event {getattr(metadata, 'id', '?')} was not published "
+                f"to {'; '.join(refused)}"
             )
 
     def __repr__(self) -> str:

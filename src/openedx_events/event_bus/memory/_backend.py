@@ -17,9 +17,11 @@ from openedx_events.event_bus._private.producer import BusProducer
 from openedx_events.event_bus._private.records import (
     GroupInfo,
     Message,
+    Position,
     Record,
     TopicInfo,
     check_topic,
+    int_position,
 )
 
 __all__ = ["MemoryBackend", "create_consumer", "create_producer", "default_backend"]
@@ -64,13 +66,13 @@ class MemoryBackend(Backend):
         self._groups: dict[tuple[str, str], _Group] = {}
         self._topic_last: dict[str, int] = {}  # topic -> the last position it gave
 
-    def append(self, topic: str, messages: Sequence[Message]) -> list[int]:
+    def append(self, topic: str, messages: Sequence[Message]) -> list[Position]:
         check_topic(topic)
         with self._lock:
             now = self._clock()
             records = self._records.setdefault(topic, [])
             positions = self._positions.setdefault(topic, [])
-            appended = []
+            appended: list[Position] = []
             for message in messages:
                 self._last_position += 1
                 record = Record(
@@ -82,10 +84,10 @@ class MemoryBackend(Backend):
                     appended_at=now,
                 )
                 records.append(record)
-                positions.append(record.position)
-                appended.append(record.position)
+                positions.append(self._last_position)
+                appended.append(self._last_position)
             if appended:
-                self._topic_last[topic] = appended[-1]
+                self._topic_last[topic] = self._last_position
             return appended
 
     def _slice(self, topic: str, after: int, upto: int | None, limit: int) -> list[Record]:
@@ -94,12 +96,14 @@ class MemoryBackend(Backend):
         end = len(positions) if upto is None else bisect.bisect_right(positions, upto)
         return self._records.get(topic, [])[start : min(end, start + limit)]
 
-    def read(self, topic: str, *, after: int = 0, limit: int = 100) -> list[Record]:
+    def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
         check_topic(topic)
         with self._lock:
-            return self._slice(topic, after, None, limit)
+            return self._slice(topic, int_position(after), None, limit)
 
-    def claim(self, topic: str, group: str, consumer: str, *, limit: int = 100) -> list[Record]:
+    def claim(
+        self, topic: str, group: str, consumer: str, *, limit: int = 100, wait: float = 0.0
+    ) -> list[Record]:
         check_topic(topic)
         with self._lock:
             state = self._groups.setdefault((topic, group), _Group())
@@ -111,7 +115,7 @@ class MemoryBackend(Backend):
                 return self._slice(topic, claim.done, claim.last, limit)
             records = self._slice(topic, state.next_position - 1, None, limit)
             if records:
-                first, last = records[0].position, records[-1].position
+                first, last = int_position(records[0].position), int_position(records[-1].position)
                 state.claims.append(_Claim(first, last, first - 1, consumer, now))
                 state.next_position = last + 1
             return records
@@ -121,10 +125,13 @@ class MemoryBackend(Backend):
         topic: str,
         group: str,
         consumer: str,
-        position: int,
+        records: Sequence[Record],
         *,
         processed_ids: Iterable[str] = (),
     ) -> bool:
+        if not records:
+            return True
+        position = max(int_position(record.position) for record in records)
         with self._lock:
             state = self._groups.setdefault((topic, group), _Group())
             for claim in state.claims:
@@ -151,14 +158,14 @@ class MemoryBackend(Backend):
                 if claim.consumer == consumer:
                     claim.heartbeat = float("-inf")
 
-    def seek(self, topic: str, group: str, position: int) -> None:
+    def seek(self, topic: str, group: str, position: Position | None) -> None:
         check_topic(topic)
         with self._lock:
             state = self._groups.setdefault((topic, group), _Group())
             state.claims.clear()
-            state.next_position = position
+            state.next_position = int_position(position)
 
-    def position_at(self, topic: str, when: datetime) -> int:
+    def position_at(self, topic: str, when: datetime) -> Position:
         check_topic(topic)
         moment = when.timestamp()
         with self._lock:
@@ -182,9 +189,11 @@ class MemoryBackend(Backend):
             else:
                 upto = min((state.committed() for state in groups), default=0)
             records = self._records.get(topic, [])
-            kept = [r for r in records if r.position > upto or r.appended_at >= cutoff]
+            kept = [
+                r for r in records if int_position(r.position) > upto or r.appended_at >= cutoff
+            ]
             self._records[topic] = kept
-            self._positions[topic] = [r.position for r in kept]
+            self._positions[topic] = [int_position(r.position) for r in kept]
             for state in groups:
                 state.processed = {i: t for i, t in state.processed.items() if t >= cutoff}
             return len(records) - len(kept)
@@ -204,13 +213,14 @@ class MemoryBackend(Backend):
                 if name != topic:
                     continue
                 committed = state.committed()
-                lag = len(positions) - bisect.bisect_right(positions, committed)
                 pending = sum(
                     bisect.bisect_right(positions, c.last) - bisect.bisect_right(positions, c.done)
                     for c in state.claims
                 )
+                handed_out = bisect.bisect_right(positions, state.next_position - 1)
+                lag = pending + len(positions) - handed_out
                 consumers = tuple(sorted({c.consumer for c in state.claims}))
-                found.append(GroupInfo(topic, group, committed, lag, pending, consumers))
+                found.append(GroupInfo(topic, group, committed or None, lag, pending, consumers))
             return found
 
 

@@ -15,9 +15,11 @@ from openedx_events.event_bus._private.backend import DEFAULT_CLAIM_TIMEOUT, Bac
 from openedx_events.event_bus._private.records import (
     GroupInfo,
     Message,
+    Position,
     Record,
     TopicInfo,
     check_topic,
+    int_position,
 )
 from openedx_events.event_bus.sqlite._connection import ConnectionPool, storage_errors
 
@@ -119,7 +121,7 @@ class SqliteBackend(Backend):
 
     # --- the contract ---------------------------------------------------------------------
 
-    def append(self, topic: str, messages: Sequence[Message]) -> list[int]:
+    def append(self, topic: str, messages: Sequence[Message]) -> list[Position]:
         check_topic(topic)
         if not messages:
             return []
@@ -143,10 +145,10 @@ class SqliteBackend(Backend):
         # Under the write lock AUTOINCREMENT hands out consecutive rowids.
         return list(range(last - len(rows) + 1, last + 1))
 
-    def read(self, topic: str, *, after: int = 0, limit: int = 100) -> list[Record]:
+    def read(self, topic: str, *, after: Position | None = None, limit: int = 100) -> list[Record]:
         check_topic(topic)
         with self._read() as connection:
-            return self._records(connection, topic, after, None, limit)
+            return self._records(connection, topic, int_position(after), None, limit)
 
     def _has_work(
         self, connection: sqlite3.Connection, topic: str, group: str, consumer: str
@@ -161,7 +163,9 @@ class SqliteBackend(Backend):
         ).fetchone()
         return bool(found)
 
-    def claim(self, topic: str, group: str, consumer: str, *, limit: int = 100) -> list[Record]:
+    def claim(
+        self, topic: str, group: str, consumer: str, *, limit: int = 100, wait: float = 0.0
+    ) -> list[Record]:
         check_topic(topic)
         with self._read() as connection:
             if not self._has_work(connection, topic, group, consumer):
@@ -195,7 +199,7 @@ class SqliteBackend(Backend):
             next_position = 0 if row is None else row[0]
             records = self._records(connection, topic, next_position - 1, None, limit)
             if records:
-                first, last = records[0].position, records[-1].position
+                first, last = int_position(records[0].position), int_position(records[-1].position)
                 connection.execute(
                     "INSERT INTO bus_claims VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (topic, group, first, last, first - 1, consumer, now),
@@ -212,10 +216,13 @@ class SqliteBackend(Backend):
         topic: str,
         group: str,
         consumer: str,
-        position: int,
+        records: Sequence[Record],
         *,
         processed_ids: Iterable[str] = (),
     ) -> bool:
+        if not records:
+            return True
+        position = max(int_position(record.position) for record in records)
         with self._write() as connection:
             now = self._clock()
             claim = connection.execute(
@@ -259,8 +266,9 @@ class SqliteBackend(Backend):
                 (topic, group, consumer),
             )
 
-    def seek(self, topic: str, group: str, position: int) -> None:
+    def seek(self, topic: str, group: str, position: Position | None) -> None:
         check_topic(topic)
+        position = int_position(position)
         with self._write() as connection:
             connection.execute(
                 "DELETE FROM bus_claims WHERE topic = ? AND group_name = ?", (topic, group)
@@ -271,7 +279,7 @@ class SqliteBackend(Backend):
                 (topic, group, position),
             )
 
-    def position_at(self, topic: str, when: datetime) -> int:
+    def position_at(self, topic: str, when: datetime) -> Position:
         check_topic(topic)
         with self._read() as connection:
             (found,) = connection.execute(
@@ -361,10 +369,12 @@ class SqliteBackend(Backend):
                 ).fetchall()
                 for group, next_position in groups:
                     committed, claims = self._committed(connection, topic, group, next_position)
-                    lag = self._count(connection, topic, committed, None)
                     pending = sum(self._count(connection, topic, c[0], c[1]) for c in claims)
+                    lag = pending + self._count(connection, topic, next_position - 1, None)
                     consumers = tuple(sorted({c[2] for c in claims}))
-                    found.append(GroupInfo(topic, group, committed, lag, pending, consumers))
+                    found.append(
+                        GroupInfo(topic, group, committed or None, lag, pending, consumers)
+                    )
             finally:
                 connection.execute("COMMIT")
         return found

@@ -11,6 +11,7 @@ from openedx_events._private.settings import get_setting
 from openedx_events.event_bus._private.backend import DEFAULT_CLAIM_TIMEOUT
 from openedx_events.event_bus._private.consumer import BusConsumer
 from openedx_events.event_bus._private.producer import BusProducer
+from openedx_events.event_bus._private.spool import spool_from_settings
 from openedx_events.event_bus.sqlite._backend import DEFAULT_BUSY_TIMEOUT, SqliteBackend
 
 __all__ = ["DEFAULT_PATH", "backend_from_settings", "create_consumer", "create_producer"]
@@ -43,7 +44,8 @@ def backend_from_settings() -> SqliteBackend:
 
 def create_producer() -> BusProducer:
     """A producer on the embedded bus (the default ``EVENT_BUS_PRODUCER``)."""
-    return BusProducer(backend_from_settings())
+    backend = backend_from_settings()
+    return BusProducer(backend, spool=spool_from_settings(backend))
 
 
 def create_consumer(*, topic: str, group_id: str, **kwargs: Any) -> BusConsumer:
