@@ -18,6 +18,8 @@ pytest.importorskip("django", reason="Django is an optional dependency")
 from _django_helpers import PROJECT_DIR, Project, create_database, drop_database
 
 EVENTS = 600
+#: Small batches of many rows: the relay is surely killed in the middle of its work.
+KILL_EVENTS = 1500
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -44,22 +46,22 @@ def in_commit_order(users: list[int]) -> list[int]:
 
 
 def test_a_relay_killed_in_the_middle_of_its_work_loses_nothing(project: Project) -> None:
-    project.run("enroll", "--count", str(EVENTS), "--per-transaction", "100")
-    relay = project.start("relay_outbox", "--batch-size", "25", "--lease", "1")
+    project.run("enroll", "--count", str(KILL_EVENTS), "--per-transaction", "100")
+    relay = project.start("relay_outbox", "--batch-size", "5", "--lease", "1")
     deadline = time.monotonic() + 60
     while project.sent() == 0 and time.monotonic() < deadline:
         time.sleep(0.005)
     relay.kill()  # SIGKILL: no chance to finish or clean up
     relay.wait()
     sent_at_kill = project.sent()
-    assert 0 < sent_at_kill < EVENTS, "the relay was not killed in the middle"
+    assert 0 < sent_at_kill < KILL_EVENTS, "the relay was not killed in the middle"
     time.sleep(1.1)  # on SQLite the dead relay's lease runs out
     project.run("relay_outbox", "--once")
     users = project.published_users()
-    assert in_commit_order(users) == list(range(1, EVENTS + 1))
-    assert project.sent() == EVENTS
+    assert in_commit_order(users) == list(range(1, KILL_EVENTS + 1))
+    assert project.sent() == KILL_EVENTS
     # What the killed relay published but had not marked sent is published again, no more.
-    assert len(users) - EVENTS <= 25
+    assert len(users) - KILL_EVENTS <= 5
 
 
 def test_two_relays_at_once_publish_no_row_twice(project: Project) -> None:
