@@ -13,6 +13,7 @@ from rich.table import Table
 from openedx_events._private.settings import configure
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
+from openedx_events.cli.outbox import outbox_summary, setup_django
 from openedx_events.event_bus import dead_letter_topic
 from openedx_events.event_bus._private.deadletter import replay_log_topic
 from openedx_events.exceptions import OpenEdxEventException
@@ -93,9 +94,19 @@ def _status() -> list[dict[str, Any]]:
     is_eager=True,
     help="Look at the Kafka bus of these bootstrap servers (default: the configured bus).",
 )
+@click.option(
+    "--settings",
+    "django_settings",
+    help="A Django service's settings (default: DJANGO_SETTINGS_MODULE): show its outbox too.",
+)
 @bus_options
-def status(*, as_json: bool) -> None:
-    """Per topic: its length, dead letters, and each group's lag, pending entries, consumers."""
+def status(*, as_json: bool, django_settings: str | None) -> None:
+    """Per topic: its length, dead letters, and each group's lag, pending entries, consumers.
+
+    For a Django service, the outbox follows: unsent events, the oldest one's age, and relay
+    errors (as JSON: ``openedx-events outbox status --json``).
+    """
+    with_outbox = setup_django(django_settings, required=False)
     try:
         rows = _status()
         name = _bus.backend_name()
@@ -125,3 +136,6 @@ def status(*, as_json: bool) -> None:
                 escape(", ".join(group["consumers"])),
             )
     Console().print(table)
+    if with_outbox:
+        for line in outbox_summary():
+            click.echo(line)

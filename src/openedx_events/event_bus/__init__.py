@@ -3,7 +3,9 @@
 Producing and consuming (the reference implementation's API)
     :class:`EventBusProducer` (``send``), :class:`EventBusConsumer` (``consume_indefinitely``),
     :func:`get_producer`, :func:`make_single_consumer`, chosen by the settings
-    ``EVENT_BUS_PRODUCER`` / ``EVENT_BUS_CONSUMER`` (the embedded SQLite bus when unset).
+    ``EVENT_BUS_PRODUCER`` / ``EVENT_BUS_CONSUMER`` (the embedded SQLite bus when unset and
+    ``EVENT_BUS_SQLITE_PATH`` is set; no bus, an error, when neither is). The module also
+    re-exports :class:`EventsMetadata` and :class:`OpenEdxPublicSignal`, as the reference's does.
 
 Routing signals to topics
     :func:`connect_producer_receivers` (reads ``EVENT_BUS_PRODUCER_CONFIG``),

@@ -39,7 +39,7 @@ from openedx_events.event_bus._private.topics import dead_letter_topic, full_top
 from openedx_events.event_bus._private.wire import DecodedEvent, decode_record
 from openedx_events.exceptions import UnknownEventTypeError
 
-__all__ = ["BusConsumer", "ConsumerStats", "EventBusConsumer"]
+__all__ = ["BusConsumer", "ConsumerStats", "EventBusConsumer", "set_default_pre_event_hook"]
 
 log = logging.getLogger("openedx_events.event_bus.consumer")
 
@@ -417,10 +417,18 @@ def _retry_from_settings() -> RetryPolicy:
     )
 
 
+_default_hook: list[Callable[[], object]] = []
+
+
+def set_default_pre_event_hook(hook: Callable[[], object] | None) -> None:
+    """The hook used when ``EVENT_BUS_CONSUMER_PRE_EVENT_HOOK`` is unset (Django sets one)."""
+    _default_hook[:] = [] if hook is None else [hook]
+
+
 def _hook_from_settings() -> Callable[[], object] | None:
     path = get_setting("EVENT_BUS_CONSUMER_PRE_EVENT_HOOK")
     if not path:
-        return None
+        return _default_hook[0] if _default_hook else None
     setting = "EVENT_BUS_CONSUMER_PRE_EVENT_HOOK"
     hook = load_dotted(path, setting, ConsumerConfigurationError)
     if not callable(hook):

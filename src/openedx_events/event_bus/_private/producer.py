@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openedx_events._private.metadata import EventsMetadata
@@ -120,6 +120,18 @@ class BusProducer(EventBusProducer):
         """Give the spool a few seconds to hand what waits to the backend."""
         if self.spool is not None and len(self.spool):
             self.spool.flush(5.0)
+
+    def send_encoded(self, topic: str, messages: Sequence[Message]) -> None:
+        """Publish messages encoded earlier (by :func:`encode_event`), in one write.
+
+        The outbox relay and the ``on_commit`` mode use it: the event was encoded inside the
+        transaction, and what is published later is exactly those bytes. It bypasses the
+        spool: its callers keep what the backend refuses in the outbox, in order.
+
+        Raises:
+            EventBusStorageError: the backend could not store the messages; none is stored.
+        """
+        self.backend.append(full_topic(topic), messages)
 
     def __repr__(self) -> str:
         return f"<BusProducer on {self.backend.name}>"
