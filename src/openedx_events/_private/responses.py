@@ -9,10 +9,21 @@ from typing import Any
 __all__ = ["ResponsePrettyPrinter", "format_responses"]
 
 
+def _readable(value: Any) -> Any:
+    """A receiver as its dotted name, an exception as its traceback, anything else as is."""
+    if isinstance(value, BaseException):
+        return "".join(traceback.format_exception(type(value), value, value.__traceback__))
+    if callable(value):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', value)}"
+    return value
+
+
 class ResponsePrettyPrinter(pprint.PrettyPrinter):
     """Prints receivers by dotted name and exceptions with their traceback."""
 
-    def _format(  # noqa: PLR0917  (pprint's private hook, the one every value passes through)
+    # pprint's two private hooks: _format lays out what does not fit on a line (so a long
+    # traceback is split into lines), _safe_repr writes what does.
+    def _format(  # noqa: PLR0917  (pprint's signature)
         self,
         object: object,
         stream: Any,
@@ -21,12 +32,12 @@ class ResponsePrettyPrinter(pprint.PrettyPrinter):
         context: dict[int, int],
         level: int,
     ) -> None:
-        if isinstance(object, BaseException):
-            object = "".join(traceback.format_exception(type(object), object, object.__traceback__))
-        elif callable(object):
-            module = getattr(object, "__module__", "?")
-            object = f"{module}.{getattr(object, '__qualname__', repr(object))}"
-        super()._format(object, stream, indent, allowance, context, level)
+        super()._format(_readable(object), stream, indent, allowance, context, level)
+
+    def _safe_repr(
+        self, object: object, context: dict[int, int], maxlevels: int, level: int
+    ) -> tuple[str, bool, bool]:
+        return super()._safe_repr(_readable(object), context, maxlevels, level)
 
 
 def format_responses(

@@ -203,7 +203,7 @@ class OpenEdxPublicSignal:
         self._validate(data)
         if not self._allow_events:
             return []
-        metadata = self.generate_signal_metadata(time)
+        metadata = self.generate_signal_metadata(time=time)
         if _observers:
             _notify(self, metadata, False, data)
         refs = self._receivers.refs()

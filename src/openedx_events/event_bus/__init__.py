@@ -28,6 +28,10 @@ Inspecting and repairing
     :func:`list_dead_letters`, :func:`replay_dead_letters` (:class:`DeadLetter`),
     :func:`dead_letter_topic`.
 
+The signal and metadata classes
+    :class:`OpenEdxPublicSignal` and :class:`EventsMetadata`, importable from here too, as
+    from the reference implementation's module.
+
 Errors
     :class:`ConsumerConfigurationError`, :class:`ConsumerStoppedError`,
     :class:`EventBusStorageError`, :class:`EventNotPublishedError` (and

@@ -153,10 +153,11 @@ def test_a_plain_dict_must_still_fit_the_data_class() -> None:
         serialize_event_data_to_bytes(record, COURSE_ENROLLMENT_CREATED)
     assert unknown.value.field == "enrollment.colour"
     del record["enrollment"]["colour"]
-    record["enrollment"]["course"]["course_key"] = 42
-    with pytest.raises(EventSerializationError) as bad:
-        serialize_event_data_to_bytes(record, COURSE_ENROLLMENT_CREATED)
-    assert bad.value.field == "enrollment.course.course_key"
+    for bad_key in (42, "not a course key"):
+        record["enrollment"]["course"]["course_key"] = bad_key
+        with pytest.raises(EventSerializationError) as bad:
+            serialize_event_data_to_bytes(record, COURSE_ENROLLMENT_CREATED)
+        assert bad.value.field == "enrollment.course.course_key"
 
 
 def test_an_object_field_still_needs_its_type_outside_dicts() -> None:

@@ -104,13 +104,25 @@ def _encode_custom(node: CustomNode, value: Any, path: str, loose: bool) -> Any:
     entry = node.entry
     if not isinstance(value, entry.instance_of):
         if loose and value is not None:
-            return check_primitive(entry.avro_type, value, path)
+            return _wire_form(node, value, path)
         raise FieldProblem(path, f"expected {_names(entry.instance_of)}, got {_show(value)}")
     try:
         wire = entry.encode(value)
     except Exception as error:
         raise FieldProblem(path, f"could not encode {_show(value)}: {error!r}") from error
     return check_primitive(entry.avro_type, wire, path)
+
+
+def _wire_form(node: CustomNode, value: Any, path: str) -> Any:
+    # A value given in its wire form must be one the consumer can turn back into its type.
+    wire = check_primitive(node.entry.avro_type, value, path)
+    try:
+        node.entry.decode(wire)
+    except Exception as error:
+        raise FieldProblem(
+            path, f"{_show(value)} is not a valid {_names(node.entry.instance_of)}: {error!r}"
+        ) from error
+    return wire
 
 
 def _encode_record(node: RecordNode, value: Any, path: str, loose: bool) -> dict[str, Any]:
