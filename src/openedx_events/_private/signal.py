@@ -15,6 +15,7 @@ from openedx_events._private.metadata import (
     library_version_tuple,
     metadata_from_checked_fields,
 )
+from openedx_events._private.observability import metrics, tracing
 from openedx_events._private.receivers import Receiver, ReceiverList, ReceiverRef
 from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
 from openedx_events._private.uuid1 import uuid1
@@ -192,6 +193,17 @@ class OpenEdxPublicSignal:
         if not self._allow_events:
             return []
         metadata = self.generate_signal_metadata(time)
+        instruments = metrics.instruments()
+        if instruments is not None:
+            instruments.sent.labels(self.event_type).inc()
+        if tracing.active():
+            with tracing.create_span(self.event_type, str(metadata.id)):
+                return self._send_new(metadata, send_robust, data)
+        return self._send_new(metadata, send_robust, data)
+
+    def _send_new(
+        self, metadata: EventsMetadata, send_robust: bool, data: dict[str, Any]
+    ) -> list[tuple[Receiver, Any]]:
         if _observers:
             _notify(self, metadata, False, data)
         refs = self._receivers.refs()
