@@ -6,7 +6,7 @@ record's ``traceparent`` header (an entry field on Redis, a stored header on the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def bus(request: pytest.FixtureRequest, tmp_path: Path) -> ObservedBus:
 
 
 @pytest.fixture
-def records(bus: ObservedBus) -> Iterator[Any]:
+def records(bus: ObservedBus) -> Callable[[], list[Any]]:
     def read() -> list[Any]:
         if bus.kind == "redis":
             backend: Any = RedisBackend(bus.env["EVENT_BUS_REDIS_CONNECTION_URL"])
@@ -39,7 +39,7 @@ def records(bus: ObservedBus) -> Iterator[Any]:
         finally:
             backend.close()
 
-    yield read
+    return read
 
 
 def _named(spans: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
