@@ -2,7 +2,7 @@
 
     _observed_worker.py produce TOPIC COUNT SPANS [--untraced]
     _observed_worker.py consume TOPIC GROUP SPANS [--fail-mod K] [--metrics-port-file F]
-        [--email-of-failure]
+        [--delay S]
 
 The bus comes from the environment (EVENT_BUS_PRODUCER, EVENT_BUS_SQLITE_PATH, ...). Spans go
 to the OpenTelemetry SDK's in-memory exporter and are written to SPANS as JSON at the end. A
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import time
 from typing import Any
 
 from opentelemetry import trace
@@ -80,8 +81,9 @@ def consume(args: argparse.Namespace) -> None:
     _trace()
 
     def receiver(metadata: Any, enrollment: Any, **kwargs: Any) -> None:
-        if args.fail_mod and metadata.id.int % args.fail_mod == 0:
-            user = enrollment.user
+        time.sleep(args.delay)
+        user = enrollment.user
+        if args.fail_mod and user.id % args.fail_mod == 0:
             raise ValueError(f"no account for {user.pii.email} ({user.pii.username})")
 
     SIGNAL.connect(receiver, weak=False)
@@ -116,6 +118,7 @@ def main() -> None:
         consuming.add_argument(name)
     consuming.add_argument("--fail-mod", type=int, default=0)
     consuming.add_argument("--metrics-port-file", default="")
+    consuming.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     if args.command == "produce":
         produce(args)
