@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import time
 from typing import Any
@@ -79,6 +80,7 @@ def produce(args: argparse.Namespace) -> None:
 
 def consume(args: argparse.Namespace) -> None:
     _trace()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
 
     def receiver(metadata: Any, enrollment: Any, **kwargs: Any) -> None:
         time.sleep(args.delay)

@@ -16,6 +16,7 @@ from openedx_events._private.metadata import (
     metadata_from_checked_fields,
 )
 from openedx_events._private.observability import metrics, tracing
+from openedx_events._private.observability.logfields import describe_error, exc_info, log_fields
 from openedx_events._private.receivers import Receiver, ReceiverList, ReceiverRef
 from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
 from openedx_events._private.uuid1 import uuid1
@@ -317,13 +318,14 @@ class OpenEdxPublicSignal:
     def _log_failure(
         self, receiver: Receiver, metadata: EventsMetadata, error: Exception
     ) -> Exception:
+        text, fields = log_fields(event_id=metadata.id, event_type=self.event_type)
         log.error(
-            "Receiver %r of %s (event id %s) raised %r",
-            receiver,
-            self.event_type,
-            metadata.id,
-            error,
-            exc_info=error,
+            "Receiver %s raised %s%s",
+            getattr(receiver, "__qualname__", repr(receiver)),
+            describe_error(error),
+            text,
+            extra=fields,
+            exc_info=exc_info(error),
         )
         return error
 

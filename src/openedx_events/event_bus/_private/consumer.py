@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import attrs
 
+from openedx_events._private.observability.logfields import describe_error, exc_info, log_fields
 from openedx_events._private.settings import get_setting
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.deadletter import Reason, dead_letter_message
@@ -304,7 +305,14 @@ class BusConsumer(EventBusConsumer):
         except UnknownEventTypeError as error:
             return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1, outcome)
         except Exception as error:  # any decoding failure dead-letters this record only
-            log.exception("Record %s of %r does not decode", record.position, record.topic)
+            text, fields = log_fields()
+            log.error(
+                "The record does not decode: %s%s",
+                describe_error(error),
+                text,
+                extra=fields,
+                exc_info=exc_info(error),
+            )
             return self._dead_letter(
                 record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1, outcome
             )
@@ -351,14 +359,15 @@ class BusConsumer(EventBusConsumer):
         while self._storage(lambda: self.backend.append(dlq, [message])) is None:
             if self._stop.is_set():
                 return False  # not kept anywhere yet: leave it uncommitted
+        # The error's text stays in the dead-letter topic: it may quote the event's data.
+        text, fields = log_fields()
         log.error(
-            "Dead-lettered record %s of %r to %r after %d attempt(s) (%s): %s",
-            record.position,
-            record.topic,
+            "Dead-lettered to %r after %d attempt(s) (%s)%s",
             dlq,
             attempts,
             reason,
-            error,
+            text,
+            extra=fields,
         )
         self.stats.dead_lettered += 1
         outcome.dead_lettered(reason, attempts)

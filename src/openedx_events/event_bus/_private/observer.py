@@ -10,7 +10,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 
-from openedx_events._private.observability import metrics, tracing
+from openedx_events._private.observability import logfields, metrics, tracing
 from openedx_events._private.observability.health import Health
 from openedx_events._private.observability.server import ObservabilityServer
 from openedx_events.event_bus._private.backend import Backend
@@ -111,9 +111,13 @@ class ConsumerObserver:
     def processing(self, record: Record) -> Iterator[Outcome]:
         """Around the handling of one record; the body reports how it went on the outcome."""
         outcome = Outcome(record.headers.get("type", ""))
-        with tracing.process_span(
-            self.system, self.topic, self.group, record.headers, str(record.position)
-        ) as span:
+        fields = logfields.event_fields(record.headers, self.topic, record.position)
+        with (
+            logfields.handling(fields),
+            tracing.process_span(
+                self.system, self.topic, self.group, record.headers, fields["position"]
+            ) as span,
+        ):
             yield outcome
             if outcome.failure is not None:
                 tracing.fail(span, *outcome.failure)

@@ -1,0 +1,77 @@
+"""Bus log lines that say which event they are about and quote nothing of its data.
+
+Every line logged while a consumer handles a record carries the record's event id, type,
+topic and position, both in its text and as ``extra`` fields (``event_id``, ``event_type``,
+``topic``, ``position``) for structured log handlers. An error is named by its type and where
+it was raised, not by its message, which may quote the payload (an email, a username); the
+setting ``EVENT_BUS_LOG_ERROR_DETAILS`` adds messages and tracebacks back where a site wants
+them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import traceback
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from openedx_events._private.settings import get_setting
+
+__all__ = ["describe_error", "event_fields", "exc_info", "handling", "log_fields"]
+
+_current: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "openedx_events_log_fields", default=None
+)
+
+
+def event_fields(headers: Mapping[str, str], topic: str, position: object) -> dict[str, str]:
+    """The fields that identify a record in log lines."""
+    return {
+        "event_id": headers.get("id", ""),
+        "event_type": headers.get("type", ""),
+        "topic": topic,
+        "position": str(position),
+    }
+
+
+@contextlib.contextmanager
+def handling(fields: dict[str, str]) -> Iterator[None]:
+    """Make ``fields`` those of every bus log line logged inside, in this thread."""
+    token = _current.set(fields)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def log_fields(**fallback: object) -> tuple[str, dict[str, Any]]:
+    """The text (`` [event_id=... ...]``) and ``extra`` of a log line about the current record.
+
+    Outside :func:`handling`, ``fallback`` (such as ``event_id=...``) gives the fields.
+    """
+    fields = _current.get() or {name: str(value) for name, value in fallback.items()}
+    text = " ".join(f"{name}={value}" for name, value in fields.items())
+    return f" [{text}]", dict(fields)
+
+
+def _details() -> bool:
+    return get_setting("EVENT_BUS_LOG_ERROR_DETAILS", False) in (True, "true", "1")
+
+
+def describe_error(error: BaseException) -> str:
+    """``ValueError raised at receivers.py:42 in on_enrollment``; the message only if allowed."""
+    name = type(error).__qualname__
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" raised at {last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name}"
+    if _details():
+        return f"{name}{where}: {error}"
+    return f"{name}{where}"
+
+
+def exc_info(error: BaseException) -> BaseException | None:
+    """What to pass as a log call's ``exc_info``: the error when details are allowed."""
+    return error if _details() else None
