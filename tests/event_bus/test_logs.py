@@ -90,8 +90,11 @@ def test_log_records_carry_the_event_fields_for_structured_handlers(
         assert record.topic == TOPIC  # type: ignore[attr-defined]
         assert record.position == "1"  # type: ignore[attr-defined]
         assert record.event_id  # type: ignore[attr-defined]
-        assert record.exc_info is None
         assert "@" not in record.getMessage()
+    assert failed.exc_info is not None
+    logged = logging.Formatter().formatException(failed.exc_info)
+    assert "raise ValueError" in logged
+    assert "@" not in logged
 
 
 def test_error_details_are_logged_when_the_site_asks_for_them(
@@ -100,3 +103,4 @@ def test_error_details_are_logged_when_the_site_asks_for_them(
     (failed, _) = _fail_once_each(caplog)
     assert "no account for" in failed.getMessage()
     assert failed.exc_info is not None
+    assert "@example.com" in logging.Formatter().formatException(failed.exc_info)

@@ -18,7 +18,14 @@ from typing import Any
 
 from openedx_events._private.settings import get_setting
 
-__all__ = ["describe_error", "event_fields", "exc_info", "handling", "log_fields"]
+__all__ = [
+    "WithheldMessage",
+    "describe_error",
+    "event_fields",
+    "exc_info",
+    "handling",
+    "log_fields",
+]
 
 _current: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "openedx_events_log_fields", default=None
@@ -72,6 +79,16 @@ def describe_error(error: BaseException) -> str:
     return f"{name}{where}"
 
 
-def exc_info(error: BaseException) -> BaseException | None:
-    """What to pass as a log call's ``exc_info``: the error when details are allowed."""
-    return error if _details() else None
+class WithheldMessage(Exception):
+    """Stands in, in a logged traceback, for an exception whose message is withheld."""
+
+
+def exc_info(error: BaseException) -> tuple[type[BaseException], BaseException, Any]:
+    """A log call's ``exc_info``: the traceback's frames, the message only when allowed."""
+    if _details():
+        return type(error), error, error.__traceback__
+    withheld = WithheldMessage(
+        f"{type(error).__qualname__} (its message is withheld from logs: it may quote personal "
+        "data; set EVENT_BUS_LOG_ERROR_DETAILS to log it)"
+    )
+    return WithheldMessage, withheld, error.__traceback__
