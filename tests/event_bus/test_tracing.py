@@ -6,6 +6,10 @@ record's ``traceparent`` header (an entry field on Redis, a stored header on the
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ from openedx_events.event_bus.sqlite import SqliteBackend
 
 TOPIC = "traced-enrollments"
 ENROLLED = "org.openedx.learning.course.enrollment.created.v1"
+PYTHON312 = "/root/.pyenv/versions/3.12.1/bin/python3.12"
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -120,3 +125,51 @@ def test_a_dead_lettered_delivery_ends_its_span_in_error_without_the_errors_text
     assert {p["status"] for p in processes} == {"ERROR"}
     assert {p["attributes"]["error.type"] for p in processes} == {"receiver_failed"}
     assert not any("@" in str(p) for p in processes)
+
+
+REFERENCE_REDIS = ("openedx-events==11.2.0", "edx-event-bus-redis==1.1.2", "Django>=4.2,<7")
+REFERENCE_CONSUMER = Path(__file__).with_name("_reference_redis_consumer.py")
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _reference_python() -> Path:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from reference_env import python312_venv  # noqa: PLC0415  (bench/ is not a package)
+    finally:
+        sys.path.remove(str(BENCH))
+    return python312_venv("redis-reference", REFERENCE_REDIS)
+
+
+@pytest.mark.skipif(
+    not Path(os.environ.get("REFERENCE_PYTHON", PYTHON312)).exists(),
+    reason="the reference's Redis consumer needs Python 3.12 (set REFERENCE_PYTHON to one)",
+)
+def test_the_references_redis_consumer_ignores_the_trace_field(
+    tmp_path: Path, redis_url: str
+) -> None:
+    bus = ObservedBus(tmp_path, "redis", redis_url)
+    bus.produce(TOPIC, 3)
+    backend = RedisBackend(redis_url)
+    stored = backend.read(TOPIC)
+    backend.close()
+    assert all("traceparent" in r.headers for r in stored)
+    out = tmp_path / "reference.json"
+    subprocess.run(
+        [
+            str(_reference_python()),
+            str(REFERENCE_CONSUMER),
+            redis_url,
+            TOPIC,
+            "reference-group",
+            "3",
+            str(out),
+        ],
+        check=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("EVENT_BUS_", "PYTHON"))},
+    )
+    seen = json.loads(out.read_text())
+    assert [e["id"] for e in seen["delivered"]] == [r.headers["id"] for r in stored]
+    assert seen["errors"] == []

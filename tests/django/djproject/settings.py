@@ -11,3 +11,4 @@ INSTALLED_APPS = [
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EVENTS_SERVICE_NAME = "lms"
+ROOT_URLCONF = "djproject.urls"
