@@ -26,6 +26,7 @@ settings.configure(
     EVENT_BUS_REDIS_CONNECTION_URL=url,
     EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT=1,
     LOGGING_CONFIG=None,
+    OPENEDX_TELEMETRY=[],  # no New Relic here; its warning would hide the reference's own
 )
 setup()
 
