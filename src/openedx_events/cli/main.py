@@ -9,6 +9,7 @@ from openedx_events.cli.bus import bus
 from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
+from openedx_events.cli.docs import docs
 from openedx_events.cli.events import events
 from openedx_events.cli.produce import produce
 from openedx_events.cli.schemas import schemas
@@ -31,3 +32,4 @@ main.add_command(bus)
 main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)
+main.add_command(docs)
