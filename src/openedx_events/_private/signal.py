@@ -196,7 +196,7 @@ class OpenEdxPublicSignal:
         metadata = self.generate_signal_metadata(time)
         instruments = metrics.instruments()
         if instruments is not None:
-            instruments.sent.labels(self.event_type).inc()
+            instruments.child(instruments.sent, self.event_type).inc()
         if tracing.active():
             with tracing.create_span(self.event_type, str(metadata.id)):
                 return self._send_new(metadata, send_robust, data)

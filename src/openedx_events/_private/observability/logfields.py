@@ -10,10 +10,9 @@ them.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from openedx_events._private.settings import get_setting
@@ -21,14 +20,15 @@ from openedx_events._private.settings import get_setting
 __all__ = [
     "WithheldMessage",
     "describe_error",
+    "enter",
     "event_fields",
     "exc_info",
-    "handling",
+    "leave",
     "log_fields",
 ]
 
-_current: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "openedx_events_log_fields", default=None
+_current: contextvars.ContextVar[tuple[Mapping[str, str], str, object] | None] = (
+    contextvars.ContextVar("openedx_events_log_fields", default=None)
 )
 
 
@@ -42,22 +42,28 @@ def event_fields(headers: Mapping[str, str], topic: str, position: object) -> di
     }
 
 
-@contextlib.contextmanager
-def handling(fields: dict[str, str]) -> Iterator[None]:
-    """Make ``fields`` those of every bus log line logged inside, in this thread."""
-    token = _current.set(fields)
-    try:
-        yield
-    finally:
-        _current.reset(token)
+def enter(headers: Mapping[str, str], topic: str, position: object) -> contextvars.Token[Any]:
+    """Make the record's fields those of every bus log line in this thread, until :func:`leave`.
+
+    The fields are only built when a line is logged: handling a record costs a context switch.
+    """
+    return _current.set((headers, topic, position))
+
+
+def leave(token: contextvars.Token[Any]) -> None:
+    _current.reset(token)
 
 
 def log_fields(**fallback: object) -> tuple[str, dict[str, Any]]:
     """The text (`` [event_id=... ...]``) and ``extra`` of a log line about the current record.
 
-    Outside :func:`handling`, ``fallback`` (such as ``event_id=...``) gives the fields.
+    Outside :func:`enter`, ``fallback`` (such as ``event_id=...``) gives the fields.
     """
-    fields = _current.get() or {name: str(value) for name, value in fallback.items()}
+    current = _current.get()
+    if current is not None:
+        fields = event_fields(*current)
+    else:
+        fields = {name: str(value) for name, value in fallback.items()}
     text = " ".join(f"{name}={value}" for name, value in fields.items())
     return f" [{text}]", dict(fields)
 

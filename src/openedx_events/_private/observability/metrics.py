@@ -77,12 +77,21 @@ class Instruments:
             "Backend calls of a consumer that failed",
             ("topic", "group"),
         )
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         self.delivery_seconds = histogram(
             "openedx_events_delivery_latency_seconds",
             "Time from an event's append to the bus until its receivers all succeeded",
             ("topic", "group"),
             buckets=_LATENCY_BUCKETS,
         )
+
+    def child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, kept: looking a child up again costs a lock and a tuple."""
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
 
 def active() -> bool:

@@ -43,11 +43,11 @@ def observed_append(
             positions = append(traced)
         except Exception:
             if instruments is not None:
-                instruments.publish_failed.labels(event_type, topic).inc(len(messages))
+                instruments.child(instruments.publish_failed, event_type, topic).inc(len(messages))
             raise
     if instruments is not None:
-        instruments.publish_seconds.labels(topic).observe(time.perf_counter() - started)
-        instruments.published.labels(event_type, topic).inc(len(messages))
+        instruments.child(instruments.publish_seconds, topic).observe(time.perf_counter() - started)
+        instruments.child(instruments.published, event_type, topic).inc(len(messages))
     return positions
 
 
@@ -93,7 +93,9 @@ class ConsumerObserver:
         self.health.connected = records is not None
         if records is None:
             if self.instruments is not None:
-                self.instruments.storage_errors.labels(self.topic, self.group).inc()
+                self.instruments.child(
+                    self.instruments.storage_errors, self.topic, self.group
+                ).inc()
             return
         if records and tracing.active():
             ended = time.time_ns()
@@ -111,33 +113,36 @@ class ConsumerObserver:
     def processing(self, record: Record) -> Iterator[Outcome]:
         """Around the handling of one record; the body reports how it went on the outcome."""
         outcome = Outcome(record.headers.get("type", ""))
-        fields = logfields.event_fields(record.headers, self.topic, record.position)
-        with (
-            logfields.handling(fields),
-            tracing.process_span(
-                self.system, self.topic, self.group, record.headers, fields["position"]
-            ) as span,
-        ):
-            yield outcome
-            if outcome.failure is not None:
-                tracing.fail(span, *outcome.failure)
+        token = logfields.enter(record.headers, self.topic, record.position)
+        try:
+            if tracing.active():
+                with tracing.process_span(
+                    self.system, self.topic, self.group, record.headers, str(record.position)
+                ) as span:
+                    yield outcome
+                    if outcome.failure is not None:
+                        tracing.fail(span, *outcome.failure)
+            else:
+                yield outcome
+        finally:
+            logfields.leave(token)
         self.health.turned()
         instruments = self.instruments
         if instruments is None:
             return
         labels = (outcome.event_type, self.topic, self.group)
         if outcome.attempts > 1:
-            instruments.retried.labels(*labels).inc(outcome.attempts - 1)
+            instruments.child(instruments.retried, *labels).inc(outcome.attempts - 1)
         failed_attempts = outcome.attempts - (1 if outcome.delivered else 0)
         if failed_attempts > 0:
-            instruments.failed.labels(*labels).inc(failed_attempts)
+            instruments.child(instruments.failed, *labels).inc(failed_attempts)
         if outcome.delivered:
-            instruments.delivered.labels(*labels).inc()
-            instruments.delivery_seconds.labels(self.topic, self.group).observe(
+            instruments.child(instruments.delivered, *labels).inc()
+            instruments.child(instruments.delivery_seconds, self.topic, self.group).observe(
                 max(0.0, time.time() - record.appended_at)
             )
         elif outcome.failure is not None:
-            instruments.dead_lettered.labels(*labels, outcome.failure[0]).inc()
+            instruments.child(instruments.dead_lettered, *labels, outcome.failure[0]).inc()
 
 
 class Outcome:
