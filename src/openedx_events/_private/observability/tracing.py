@@ -10,6 +10,7 @@ process sets a tracer provider (an SDK), nothing here makes spans or touches hea
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,9 +37,33 @@ if trace is not None:
     _NO_OP_PROVIDERS = (ProxyTracerProvider, trace.NoOpTracerProvider)
 
 
-def active() -> bool:
-    """Whether spans are recorded: the API is installed and a tracer provider was set."""
-    return trace is not None and not isinstance(trace.get_tracer_provider(), _NO_OP_PROVIDERS)
+class _Activity:
+    """Whether a tracer provider was set; looked up at most once a second until one is.
+
+    Looking the provider up reads the environment (some microseconds, on every event); once
+    set, OpenTelemetry never lets it change, so a positive answer is kept for good.
+    """
+
+    def __init__(self) -> None:
+        self.known = False
+        self.next_look = 0.0
+
+    def __call__(self) -> bool:
+        if self.known:
+            return True
+        if trace is None:
+            return False
+        now = time.monotonic()
+        if now < self.next_look:
+            return False
+        self.known = not isinstance(trace.get_tracer_provider(), _NO_OP_PROVIDERS)
+        self.next_look = now + 1.0
+        return self.known
+
+
+#: Whether spans are recorded: the API is installed and a tracer provider was set (a provider
+#: set after the first event is noticed within a second).
+active = _Activity()
 
 
 def _tracer() -> Any:
