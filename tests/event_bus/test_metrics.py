@@ -14,6 +14,7 @@ import pytest
 from _observed_bus import ObservedBus
 from prometheus_client.parser import text_string_to_metric_families
 
+from _redis_server import REDIS_SERVER, RedisServer
 from openedx_events.event_bus import decode_record
 from openedx_events.event_bus.redis import RedisBackend
 from openedx_events.event_bus.sqlite import SqliteBackend
@@ -136,4 +137,30 @@ def test_a_consumers_endpoint_shows_the_counts_and_lag_the_bus_has(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         backend.close()
+    assert process.returncode == 0, log.read_text()[-3000:]
+
+
+@pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed")
+def test_readiness_follows_the_broker_and_liveness_the_loop(tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "redis").start()
+    bus = ObservedBus(tmp_path, "redis", server.url)
+    port_file = tmp_path / "port"
+    process, log = bus.start(
+        "consume", TOPIC, GROUP, str(tmp_path / "spans.json"), "--metrics-port-file", str(port_file)
+    )
+    try:
+        _wait_for(port_file.exists)
+        base = f"http://127.0.0.1:{port_file.read_text()}"
+        _wait_for(lambda: _get(base + "/readyz")[0] == 200)
+        server.kill()  # the broker goes away: the consumer still turns, but is not ready
+        _wait_for(lambda: _get(base + "/readyz")[0] == 503)
+        status, body = _get(base + "/livez")
+        assert status == 200
+        assert '"connected": false' in body
+        server.start()
+        _wait_for(lambda: _get(base + "/readyz")[0] == 200)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        server.stop()
     assert process.returncode == 0, log.read_text()[-3000:]
