@@ -10,6 +10,7 @@ process sets a tracer provider (an SDK), nothing here makes spans or touches hea
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -66,7 +67,9 @@ class _Activity:
 active = _Activity()
 
 
+@functools.cache
 def _tracer() -> Any:
+    # Only called once a provider is set, which OpenTelemetry never lets change: keep it.
     return trace.get_tracer("openedx_events", VERSION)
 
 
