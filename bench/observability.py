@@ -8,7 +8,9 @@ Each mode runs in a process of its own, on a fresh SQLite bus file:
 * ``absent``: neither ``opentelemetry`` nor ``prometheus_client`` can be imported (the floor);
 * ``off``: both installed, no tracer provider set, ``EVENT_BUS_METRICS=false``;
 * ``metrics``: prometheus-client counting; ``tracing``: the OpenTelemetry SDK recording every
-  span (to an exporter that drops them, so exporting costs nothing); ``both``.
+  span (to an exporter that drops them, so exporting costs nothing); ``both``; ``sampled``:
+  both, with the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as
+  busy sites run it.
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
@@ -28,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODES = ("absent", "off", "metrics", "tracing", "both")
+MODES = ("absent", "off", "metrics", "tracing", "both", "sampled")
 TOPIC = "bench-observed"
 
 
@@ -38,7 +40,7 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
         sys.modules["prometheus_client"] = None  # type: ignore[assignment]
     if mode in ("off", "tracing"):
         os.environ["EVENT_BUS_METRICS"] = "false"
-    if mode in ("tracing", "both"):
+    if mode in ("tracing", "both", "sampled"):
         from opentelemetry import trace  # noqa: PLC0415
         from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
         from opentelemetry.sdk.trace.export import (  # noqa: PLC0415
@@ -51,7 +53,13 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
             def export(self, spans: Any) -> SpanExportResult:
                 return SpanExportResult.SUCCESS
 
-        provider = TracerProvider()
+        from opentelemetry.sdk.trace.sampling import (  # noqa: PLC0415
+            ParentBased,
+            TraceIdRatioBased,
+        )
+
+        sampler = ParentBased(TraceIdRatioBased(0.01 if mode == "sampled" else 1.0))
+        provider = TracerProvider(sampler=sampler)
         provider.add_span_processor(SimpleSpanProcessor(Drop()))
         trace.set_tracer_provider(provider)
 
