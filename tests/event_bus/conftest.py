@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from _bus_helpers import TIME_SCALE, Clock
+from _kafka_helpers import make_kafka_backend
+from kafka_broker import KafkaBroker
+from schema_registry_double import SchemaRegistryDouble
 
 from openedx_events import configure
 from openedx_events._private.settings import reset_configuration
@@ -27,6 +30,33 @@ def redis_backend(redis_url: str) -> Iterator[Backend]:
     from openedx_events.event_bus.redis import RedisBackend  # noqa: PLC0415
 
     made = RedisBackend(redis_url, claim_timeout=30.0 * TIME_SCALE)
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="session")
+def schema_registry() -> Iterator[SchemaRegistryDouble]:
+    """The Schema Registry double (no Confluent Schema Registry can be installed here)."""
+    with SchemaRegistryDouble() as registry:
+        yield registry
+
+
+@pytest.fixture
+def kafka_broker(tmp_path: Path) -> Iterator[KafkaBroker]:
+    """A noida-db broker of this test's own, on a free port, with its data under tmp_path."""
+    broker = KafkaBroker("noida", data_dir=tmp_path / "broker")
+    broker.data_dir.mkdir()
+    broker.start()
+    yield broker
+    broker.close()
+
+
+@pytest.fixture
+def kafka_backend(
+    kafka_broker: KafkaBroker, schema_registry: SchemaRegistryDouble, clock: Clock
+) -> Iterator[Backend]:
+    """A Kafka backend on the test's broker, stamping messages by the hand-moved clock."""
+    made = make_kafka_backend(kafka_broker, schema_registry, clock=clock)
     yield made
     made.close()
 

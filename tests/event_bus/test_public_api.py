@@ -39,6 +39,12 @@ EXPECTED = {
     "serve_observability",
     "tail",
     "validate_producer_config",
+    # the reference implementation's names
+    "EventsMetadata",
+    "NoEventBusConsumer",
+    "NoEventBusProducer",
+    "OpenEdxPublicSignal",
+    "general_signal_handler",
 }
 
 

@@ -29,6 +29,16 @@ def _use_redis(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+def _use_kafka(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        configure(
+            EVENT_BUS_PRODUCER="openedx_events.event_bus.kafka.create_producer",
+            EVENT_BUS_CONSUMER="openedx_events.event_bus.kafka.create_consumer",
+            EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS=value,
+        )
+    return value
+
+
 @click.group()
 def bus() -> None:
     """Look at the event bus as a whole."""
@@ -72,6 +82,14 @@ def _status() -> list[dict[str, Any]]:
     expose_value=False,
     is_eager=True,
     help="Look at the Redis bus at URL (default: the configured bus).",
+)
+@click.option(
+    "--kafka",
+    metavar="SERVERS",
+    callback=_use_kafka,
+    expose_value=False,
+    is_eager=True,
+    help="Look at the Kafka bus of these bootstrap servers (default: the configured bus).",
 )
 @bus_options
 def status(*, as_json: bool) -> None:

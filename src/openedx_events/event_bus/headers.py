@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Literal
 from uuid import UUID
 
@@ -21,7 +22,15 @@ from openedx_events._private.metadata import (
 )
 from openedx_events.exceptions import EventDeserializationError
 
-__all__ = ["AVRO_CONTENT_TYPE", "HeaderStyle", "metadata_from_headers", "metadata_to_headers"]
+__all__ = [
+    "AVRO_CONTENT_TYPE",
+    "KAFKA_FIXED_HEADERS",
+    "HeaderStyle",
+    "metadata_from_headers",
+    "metadata_header_names",
+    "metadata_to_headers",
+    "restyle_headers",
+]
 
 AVRO_CONTENT_TYPE = "application/avro"
 
@@ -54,6 +63,31 @@ _KAFKA_FIXED = {
     "content-type": AVRO_CONTENT_TYPE,
     "ce_datacontenttype": AVRO_CONTENT_TYPE,
 }
+
+
+KAFKA_FIXED_HEADERS = MappingProxyType(_KAFKA_FIXED)
+
+
+def restyle_headers(
+    headers: Mapping[str, str], *, source: HeaderStyle, target: HeaderStyle
+) -> dict[str, str]:
+    """``headers`` with each metadata header renamed from one style to the other.
+
+    Other headers (dead-letter headers, say) keep their names; the fixed Kafka headers are
+    neither added nor removed.
+    """
+    renames = _renames(source, target)
+    return {renames.get(name, name): value for name, value in headers.items()}
+
+
+@functools.cache
+def _renames(source: str, target: str) -> dict[str, str]:
+    return {old: _names(target)[field] for field, old in _names(source).items()}
+
+
+def metadata_header_names(style: HeaderStyle) -> tuple[str, ...]:
+    """The names of the metadata headers of ``style``, in the order they are written."""
+    return tuple(_names(style).values())
 
 
 def _names(style: str) -> dict[str, str]:

@@ -39,6 +39,18 @@ class Backend(abc.ABC):
     #: Whether records keep their message's key (the reference's Redis streams carry none).
     stores_keys: bool = True
 
+    #: Whether a group's consumers share records one by one, a silent consumer's records
+    #: passing on after the claim timeout. Kafka shares whole partitions instead: the broker
+    #: moves them when a member leaves or misses its session timeout.
+    shares_records: bool = True
+
+    #: Whether :meth:`processed` remembers committed event ids (Kafka keeps no such guard).
+    keeps_processed_ids: bool = True
+
+    #: Whether any printable name up to 249 characters names a topic (Kafka allows only
+    #: ASCII letters, digits, ``.``, ``_`` and ``-``).
+    any_topic_name: bool = True
+
     @abc.abstractmethod
     def append(self, topic: str, messages: Sequence[Message]) -> list[Position]:
         """Append ``messages`` to ``topic`` atomically; return their positions, in order."""
@@ -104,6 +116,14 @@ class Backend(abc.ABC):
 
         The position of the first such record; one past the last when every record is older.
         """
+
+    def seek_to_time(self, topic: str, group: str, when: datetime) -> None:
+        """Make ``group`` deliver again exactly the records appended since ``when``.
+
+        One :meth:`seek` to :meth:`position_at` where a topic is one log; a backend whose
+        topics have several logs (Kafka's partitions) moves each of them.
+        """
+        self.seek(topic, group, self.position_at(topic, when))
 
     def parse_position(self, text: str) -> Position:
         """The position ``text`` shows (``str(position)``), as this backend's kind of position.

@@ -117,6 +117,10 @@ class BusConsumer(EventBusConsumer):
             raise ValueError("a consumer needs a group_id")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if idempotent and not backend.keeps_processed_ids:
+            raise ConsumerConfigurationError(
+                f"{backend.name} keeps no idempotency guard: idempotent=True cannot be honoured"
+            )
         self.backend = backend
         self.topic = topic
         self.stored_topic = full_topic(topic)
@@ -229,8 +233,9 @@ class BusConsumer(EventBusConsumer):
         position, offset_time = self._start
         self._start = (None, None)
         if offset_time is not None:
-            position = self.backend.position_at(self.stored_topic, offset_time)
-        if position is not None:
+            log.info("%r replays from %s", self, offset_time.isoformat())
+            self.backend.seek_to_time(self.stored_topic, self.group_id, offset_time)
+        elif position is not None:
             log.info("%r replays from position %s", self, position)
             self.backend.seek(self.stored_topic, self.group_id, position)
 

@@ -1,0 +1,249 @@
+"""Throughput and latency of the Kafka bus, beside edx-event-bus-kafka and raw confluent-kafka.
+
+    .venv/bin/python bench/kafka_bus.py             # the full run (about 3 minutes)
+    .venv/bin/python bench/kafka_bus.py --quick     # a smaller run
+
+All three run in one go on one noida-db broker started for the run, with the Schema Registry
+test double of the test suite (no real registry can be installed here; the registry is asked
+once per schema, so it does not weigh on the figures):
+
+* ours: ``BusProducer.send_batch`` (batches of 500, each acknowledged by the broker before the
+  call returns) and ``BusProducer.send`` (one event, acknowledged, per call); one
+  ``BusConsumer`` delivering to a receiver that does nothing; latency from ``metadata.time``
+  to the receiver while a steady stream is sent one event at a time.
+* the reference: edx-event-bus-kafka 6.2.0 on openedx-events 11.2.0 in its Python 3.12
+  virtualenv: ``send`` for each event, then ``prepare_for_shutdown`` (its sends are not
+  acknowledged one by one); its ``KafkaEventConsumer``; latency as above.
+* the floor: confluent-kafka alone, producing the very bytes our bus writes (key, value,
+  headers) and consuming them without decoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+_TESTS = Path(__file__).resolve().parents[1] / "tests" / "event_bus"
+sys.path[:0] = [str(_TESTS), str(_TESTS / "kafka")]
+
+from kafka_broker import KafkaBroker  # noqa: E402  (the test suite's broker launcher)
+from reference_kafka import reference_kafka_python  # noqa: E402
+from schema_registry_double import SchemaRegistryDouble  # noqa: E402
+
+from openedx_events.event_bus import BusConsumer, BusProducer, RetryPolicy  # noqa: E402
+from openedx_events.event_bus._private.wire import encode_event  # noqa: E402
+from openedx_events.event_bus.avro.serializer import AvroSignalSerializer  # noqa: E402
+from openedx_events.event_bus.kafka import KafkaBackend  # noqa: E402
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL  # noqa: E402
+from openedx_events.samples import sample_event_data  # noqa: E402
+
+BATCH = 500
+SAMPLES = 50
+
+
+def _backend(broker: KafkaBroker, registry: SchemaRegistryDouble) -> KafkaBackend:
+    from confluent_kafka.schema_registry import SchemaRegistryClient  # noqa: PLC0415
+
+    return KafkaBackend(
+        {"bootstrap.servers": broker.bootstrap_servers, "log_level": 2},
+        SchemaRegistryClient({"url": registry.url}),
+        consumer_config={"session.timeout.ms": 6000},
+    )
+
+
+def _events(count: int) -> list[tuple[dict[str, Any], Any]]:
+    data = [sample_event_data(SIGNAL, i) for i in range(SAMPLES)]
+    return [(data[i % SAMPLES], SIGNAL.generate_signal_metadata()) for i in range(count)]
+
+
+def ours(broker: KafkaBroker, registry: SchemaRegistryDouble, count: int) -> dict[str, Any]:
+    backend = _backend(broker, registry)
+    producer = BusProducer(backend)
+    events = _events(count)
+    key = SIGNAL.event_key_field
+    start = time.perf_counter()
+    for first in range(0, count, BATCH):
+        producer.send_batch(
+            signal=SIGNAL, topic="ours", event_key_field=key, events=events[first : first + BATCH]
+        )
+    batched = count / (time.perf_counter() - start)
+
+    single = min(count, 2000)
+    start = time.perf_counter()
+    for data, metadata in events[:single]:
+        producer.send(
+            signal=SIGNAL, topic="ours-single", event_key_field=key, event_data=data,
+            event_metadata=metadata,
+        )  # fmt: skip
+    one_by_one = single / (time.perf_counter() - start)
+
+    first: list[float] = []
+
+    def receiver(**kwargs: Any) -> None:
+        if not first:
+            first.append(time.perf_counter())
+
+    SIGNAL.connect(receiver, weak=False)
+    try:
+        consumer = BusConsumer(
+            backend, topic="ours", group_id="bench", retry=RetryPolicy(max_attempts=1),
+            batch_size=BATCH,
+        )  # fmt: skip
+        consumer.run(max_events=count)
+        consumed = (count - 1) / (time.perf_counter() - first[0])
+    finally:
+        SIGNAL.disconnect(receiver)
+    backend.close()
+    return {"produce_batched": batched, "produce_each": one_by_one, "consume": consumed}
+
+
+def ours_latency(
+    broker: KafkaBroker, registry: SchemaRegistryDouble, rate: float, count: int
+) -> list[float]:
+    backend = _backend(broker, registry)
+    backend.append("ours-latency", [])
+    latencies: list[float] = []
+
+    def receiver(metadata: Any, **kwargs: Any) -> None:
+        latencies.append((datetime.now(UTC) - metadata.time).total_seconds())
+
+    SIGNAL.connect(receiver, weak=False)
+    consumer = BusConsumer(
+        backend, topic="ours-latency", group_id="latency", poll_interval=0.01,
+        retry=RetryPolicy(max_attempts=1),
+    )  # fmt: skip
+    thread = threading.Thread(target=consumer.run, kwargs={"max_events": count}, daemon=True)
+    thread.start()
+    producer = BusProducer(_backend(broker, registry))
+    time.sleep(3)  # the consumer joins its group first
+    for data, metadata in _events(count):
+        producer.send(
+            signal=SIGNAL, topic="ours-latency", event_key_field=SIGNAL.event_key_field,
+            event_data=data, event_metadata=SIGNAL.generate_signal_metadata(),
+        )  # fmt: skip
+        del metadata
+        time.sleep(1 / rate)
+    thread.join(timeout=120)
+    SIGNAL.disconnect(receiver)
+    backend.close()
+    return latencies
+
+
+def floor(broker: KafkaBroker, registry: SchemaRegistryDouble, count: int) -> dict[str, float]:
+    from confluent_kafka import Consumer, Producer  # noqa: PLC0415
+
+    backend = _backend(broker, registry)
+    backend.admin.ensure_topic("floor")
+    kafka = [
+        backend.codec.to_kafka(
+            "floor", encode_event(SIGNAL, data, metadata, SIGNAL.event_key_field)
+        )
+        for data, metadata in _events(count)
+    ]
+    producer = Producer({"bootstrap.servers": broker.bootstrap_servers, "acks": "all",
+                         "linger.ms": 2, "enable.idempotence": True})  # fmt: skip
+    start = time.perf_counter()
+    for message in kafka:
+        while True:
+            try:
+                producer.produce(
+                    "floor", key=message.key, value=message.value, headers=message.headers
+                )
+                break
+            except BufferError:
+                producer.poll(0.05)
+    producer.flush(60)
+    produced = count / (time.perf_counter() - start)
+    consumer = Consumer({"bootstrap.servers": broker.bootstrap_servers, "group.id": "floor",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False})  # fmt: skip
+    consumer.subscribe(["floor"])
+    got, started = 0, 0.0
+    while got < count:
+        batch = consumer.consume(BATCH, timeout=1.0)
+        if batch and not started:
+            started = time.perf_counter()
+        got += sum(1 for m in batch if m.error() is None)
+    consumer.commit(asynchronous=False)
+    consumed = count / (time.perf_counter() - started)
+    consumer.close()
+    backend.close()
+    return {"produce": produced, "consume": consumed}
+
+
+def reference(
+    broker: KafkaBroker, registry: SchemaRegistryDouble, count: int, rate: float, total: int
+) -> dict[str, Any]:
+    python = reference_kafka_python()
+    backend = _backend(broker, registry)
+    for topic in ("ref-throughput", "ref-latency"):
+        backend.admin.ensure_topic(topic)
+    backend.close()
+    records = [AvroSignalSerializer(SIGNAL).to_dict(data) for data, _ in _events(SAMPLES)]
+    job = {
+        "bootstrap_servers": broker.bootstrap_servers,
+        "registry_url": registry.url,
+        "event_type": SIGNAL.event_type,
+        "event_key_field": SIGNAL.event_key_field,
+        "records": records,
+        "count": count,
+        "latency_rate": rate,
+        "latency_count": total,
+        "join_wait": 3.0,
+    }
+    with tempfile.TemporaryDirectory() as workdir:
+        source, out = Path(workdir) / "job.json", Path(workdir) / "out.json"
+        source.write_text(json.dumps(job))
+        script = Path(__file__).with_name("_kafka_reference_bench.py")
+        subprocess.run([str(python), str(script), str(source), str(out)], check=True, cwd=workdir)
+        figures: dict[str, Any] = json.loads(out.read_text())
+        return figures
+
+
+def _quantiles(latencies: list[float]) -> str:
+    if not latencies:
+        return "nothing delivered"
+    ms = sorted(value * 1000 for value in latencies)
+    p50 = statistics.median(ms)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms ({len(ms)} delivered)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer events")
+    args = parser.parse_args()
+    count = 5_000 if args.quick else 50_000
+    rate, total = 200.0, (400 if args.quick else 2_000)
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        SchemaRegistryDouble() as registry,
+        KafkaBroker("noida", data_dir=Path(workdir)) as broker,
+    ):
+        our = ours(broker, registry, count)
+        our_latency = ours_latency(broker, registry, rate, total)
+        raw = floor(broker, registry, count)
+        ref = reference(broker, registry, count, rate, total)
+    print(f"Kafka bus, {count:,} events of {SIGNAL.event_type} on noida-db (one partition)")
+    print(f"{'measure':<34}{'ours':>14}{'reference':>14}{'raw floor':>14}")
+    rows = [
+        ("produce, batches of 500 (ev/s)", our["produce_batched"], ref["produce"], raw["produce"]),
+        ("produce, one send at a time (ev/s)", our["produce_each"], ref["produce"], raw["produce"]),
+        ("consume, one consumer (ev/s)", our["consume"], ref["consume"], raw["consume"]),
+    ]
+    for name, mine, theirs, bare in rows:
+        print(f"{name:<34}{mine:>14,.0f}{theirs:>14,.0f}{bare:>14,.0f}")
+    print(f"latency at {rate:.0f} ev/s, ours:      {_quantiles(our_latency)}")
+    print(f"latency at {rate:.0f} ev/s, reference: {_quantiles(ref['latencies'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Messages to Kafka and back, with the schema ids of a Schema Registry.
+
+Producing registers the event's value and key schemas once per topic and signal (as the
+reference's serializers do) and frames the Avro bytes with their ids. Consuming reads the
+writer's schema by the id in the frame: when it is the schema this package writes, the bytes
+are used as they are; when it is another version of the event's schema, they are rewritten
+in ours by Avro schema resolution, so the rest of the bus sees one schema per event type.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import fastavro
+
+from openedx_events._private.avro.codec import codec_for
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.errors import EventBusStorageError
+from openedx_events.event_bus._private.records import Message
+from openedx_events.event_bus.kafka._settings import KafkaConfigurationError
+from openedx_events.event_bus.kafka._wire import (
+    KafkaHeaders,
+    frame,
+    headers_from_kafka,
+    headers_to_kafka,
+    key_avro,
+    key_schema_text,
+    key_subject,
+    key_text,
+    known_signal,
+    unframe,
+    value_schema_text,
+    value_subject,
+)
+
+__all__ = ["KafkaCodec", "KafkaMessage", "ReadMessage"]
+
+
+@attrs.frozen
+class KafkaMessage:
+    """What is handed to the Kafka producer for one message."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: KafkaHeaders
+
+
+@attrs.frozen
+class ReadMessage:
+    """A Kafka message as the bus sees it: Redis-style headers, schemaless Avro, a text key."""
+
+    headers: Mapping[str, str]
+    payload: bytes
+    key: str | None
+    defect: str | None = None
+
+
+def _canonical(text: str) -> str:
+    return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+
+
+@functools.cache
+def _our_text(signal: OpenEdxPublicSignal) -> str:
+    return _canonical(value_schema_text(signal))
+
+
+class KafkaCodec:
+    """Translates messages for one Schema Registry client (a confluent-kafka one).
+
+    Without a client (``None``), messages of events can be neither written nor read; the
+    bus can still be inspected (topics, groups, lag).
+    """
+
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        # (subject, schema) -> its id: one subject holds many schemas, such as every
+        # string-typed key of a topic under "<topic>-string".
+        self._ids: dict[tuple[str, str], int] = {}
+        self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
+        self._ours: dict[tuple[int, OpenEdxPublicSignal], bool] = {}  # is it our schema?
+        self._lock = threading.Lock()
+
+    @property
+    def registry(self) -> Any:
+        """The registry client.
+
+        Raises:
+            KafkaConfigurationError: none was configured.
+        """
+        if self._registry is None:
+            raise KafkaConfigurationError(
+                "events on Kafka need a Schema Registry: set EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL"
+            )
+        return self._registry
+
+    def _register(self, subject: str, text: str) -> int:
+        found = self._ids.get((subject, text))
+        if found is not None:
+            return found
+        from confluent_kafka.schema_registry import Schema  # noqa: PLC0415  (optional extra)
+
+        with self._lock:
+            schema_id = int(self.registry.register_schema(subject, Schema(text, "AVRO")))
+            self._ids[subject, text] = schema_id
+            return schema_id
+
+    def _writer(self, schema_id: int) -> tuple[str, Any]:
+        found = self._writers.get(schema_id)
+        if found is None:
+            try:
+                text = self.registry.get_schema(schema_id).schema_str
+            except Exception as error:
+                if getattr(error, "http_status_code", None) == 404:
+                    raise  # no such schema: the message is at fault, not the registry
+                raise EventBusStorageError(
+                    f"Schema Registry: cannot read schema {schema_id}: {error}"
+                ) from error
+            found = (_canonical(text), fastavro.parse_schema(json.loads(text)))
+            self._writers[schema_id] = found
+        return found
+
+    def to_kafka(self, topic: str, message: Message) -> KafkaMessage:
+        """The Kafka message for ``message`` on ``topic`` (registering schemas on first use).
+
+        Raises:
+            confluent_kafka.schema_registry.SchemaRegistryError: the registry refused.
+        """
+        signal = known_signal(message.headers.get("type"))
+        if signal is None:
+            key = None if message.key is None else message.key.encode()
+            headers = headers_to_kafka(message.headers, event=False)
+            return KafkaMessage(topic, key, message.payload, headers)
+        value = frame(
+            self._register(value_subject(topic, signal), value_schema_text(signal)),
+            message.payload,
+        )
+        key_bytes = None
+        if message.key is not None and signal.event_key_field:
+            key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
+            key_bytes = frame(key_id, key_avro(signal, message.key))
+        return KafkaMessage(topic, key_bytes, value, headers_to_kafka(message.headers, event=True))
+
+    def from_kafka(
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        headers: list[tuple[str, bytes | None]] | None,
+    ) -> ReadMessage:
+        """The bus's view of a Kafka message; ``defect`` says what could not be read."""
+        text_headers = headers_from_kafka(headers)
+        signal = known_signal(text_headers.get("type"))
+        raw = value or b""
+        if signal is None:
+            return ReadMessage(text_headers, raw, None if key is None else _utf8(key))
+        try:
+            return ReadMessage(text_headers, self._event_payload(signal, raw), self._key(key))
+        except EventBusStorageError:
+            raise  # the registry is unreachable: try again later, the message may be fine
+        except Exception as error:  # any unreadable part makes the record a defect
+            return ReadMessage(
+                text_headers,
+                raw,
+                None if key is None else _utf8(key),
+                defect=f"{type(error).__name__}: {error}",
+            )
+
+    def _event_payload(self, signal: OpenEdxPublicSignal, value: bytes) -> bytes:
+        framed = unframe(value)
+        if framed is None:
+            raise ValueError("the value is not Avro in Confluent framing")
+        schema_id, avro = framed
+        ours = self._ours.get((schema_id, signal))
+        if ours is None:
+            ours = self._ours[schema_id, signal] = self._writer(schema_id)[0] == _our_text(signal)
+        if ours:
+            return avro
+        # Another version of the schema: resolve to ours and write it again in ours.
+        codec = codec_for(signal)
+        record = fastavro.schemaless_reader(
+            io.BytesIO(avro), self._writer(schema_id)[1], codec.parsed_schema
+        )
+        out = io.BytesIO()
+        fastavro.schemaless_writer(out, codec.parsed_schema, record)
+        return out.getvalue()
+
+    def _key(self, key: bytes | None) -> str | None:
+        if key is None:
+            return None
+        framed = unframe(key)
+        if framed is None:
+            return _utf8(key)
+        schema_id, avro = framed
+        return key_text(self._writer(schema_id)[1], avro)
+
+
+def _utf8(data: bytes) -> str:
+    return data.decode("utf-8", "replace")

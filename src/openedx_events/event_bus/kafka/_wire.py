@@ -1,0 +1,185 @@
+"""A bus :class:`Message` <-> a Kafka message, as edx-event-bus-kafka writes and reads them.
+
+An event on Kafka carries the CloudEvents headers (``ce_type``, ``ce_id``, ...), a value that
+is the event's Avro record and a key that is the Avro encoding of the value at the signal's
+``event_key_field``, both in Confluent framing: a zero byte, the 4-byte big-endian id of the
+writer's schema in the Schema Registry, then schemaless Avro. The value's schema is registered
+under ``<topic>-<record full name>`` and the key's under ``<topic>-<key type>`` (the subjects
+confluent-kafka's serializer derives with its topic-record strategy from the schemas the
+reference registers).
+
+Messages whose type names no known signal (dead letters of foreign events, raw test data)
+travel as they are: no framing, no fixed CloudEvents headers, the key as UTF-8.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import struct
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import fastavro
+
+from openedx_events._private.avro.codec import codec_for
+from openedx_events._private.avro.event_key import event_key_schema
+from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus.headers import (
+    KAFKA_FIXED_HEADERS,
+    metadata_header_names,
+    restyle_headers,
+)
+
+__all__ = [
+    "KafkaHeaders",
+    "frame",
+    "headers_from_kafka",
+    "headers_to_kafka",
+    "key_schema_text",
+    "key_subject",
+    "known_signal",
+    "unframe",
+    "value_schema_text",
+    "value_subject",
+]
+
+KafkaHeaders = list[tuple[str, bytes]]
+
+_MAGIC = 0
+_PREFIX = struct.Struct(">bI")
+
+
+def frame(schema_id: int, avro: bytes) -> bytes:
+    """``avro`` behind the Confluent prefix: magic byte 0 and the 4-byte schema id."""
+    return _PREFIX.pack(_MAGIC, schema_id) + avro
+
+
+def unframe(value: bytes) -> tuple[int, bytes] | None:
+    """The schema id and the Avro bytes of a framed value; ``None`` when it is not framed."""
+    if len(value) < _PREFIX.size or value[0] != _MAGIC:
+        return None
+    return _PREFIX.unpack_from(value)[1], value[_PREFIX.size :]
+
+
+def known_signal(event_type: str | None) -> OpenEdxPublicSignal | None:
+    """The signal of ``event_type``, or ``None`` when no signal has that type."""
+    if not event_type:
+        return None
+    try:
+        return OpenEdxPublicSignal.get_signal_by_type(event_type)
+    except KeyError:
+        return None
+
+
+@functools.cache
+def value_schema_text(signal: OpenEdxPublicSignal) -> str:
+    """The value schema as the reference registers it (JSON with sorted keys)."""
+    return json.dumps(codec_for(signal).schema, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=4096)  # a few topics times a few signals
+def value_subject(topic: str, signal: OpenEdxPublicSignal) -> str:
+    """``<topic>-<record full name>``: the value schema's subject."""
+    schema = codec_for(signal).schema
+    return f"{topic}-{schema['namespace']}.{schema['name']}"
+
+
+@functools.cache
+def key_schema_text(signal: OpenEdxPublicSignal) -> str:
+    """The key schema as the reference registers it: the key's field definition, as JSON."""
+    return json.dumps(event_key_schema(signal), sort_keys=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def key_subject(topic: str, signal: OpenEdxPublicSignal) -> str:
+    """``<topic>-<name>``: a named key type gives its name, a primitive one its type."""
+    schema = event_key_schema(signal)
+    parsed = fastavro.parse_schema(schema)
+    name = parsed.get("name", schema["type"]) if isinstance(parsed, dict) else schema["type"]
+    if not isinstance(name, str):
+        name = schema["name"]
+    return f"{topic}-{name}"
+
+
+@functools.cache
+def _parsed_key_schema(signal: OpenEdxPublicSignal) -> Any:
+    return fastavro.parse_schema(json.loads(key_schema_text(signal))["type"])
+
+
+def _varint(number: int) -> bytes:
+    zigzag = number << 1  # never negative here
+    out = bytearray()
+    while zigzag > 0x7F:
+        out.append((zigzag & 0x7F) | 0x80)
+        zigzag >>= 7
+    out.append(zigzag)
+    return bytes(out)
+
+
+@functools.cache
+def _key_type(signal: OpenEdxPublicSignal) -> Any:
+    key_type = event_key_schema(signal)["type"]
+    if isinstance(key_type, list):  # an optional key: the value's branch decides
+        key_type = next(branch for branch in key_type if branch != "null")
+    return key_type
+
+
+def key_avro(signal: OpenEdxPublicSignal, key: str) -> bytes:
+    """The schemaless Avro of a key given as text (an integer key type reads it as a number)."""
+    key_type = _key_type(signal)
+    if key_type == "string":  # nearly every key: a length (zig-zag varint) and UTF-8
+        data = key.encode()
+        return _varint(len(data)) + data
+    value: Any = int(key) if key_type in ("int", "long") else key
+    if key_type in ("float", "double"):
+        value = float(key)
+    elif key_type == "boolean":
+        value = key == "True"
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, _parsed_key_schema(signal), value)
+    return out.getvalue()
+
+
+def key_text(writer_schema: Any, avro: bytes) -> str | None:
+    """A key read with its writer's (parsed) schema, as the text a :class:`Message` holds."""
+    value = fastavro.schemaless_reader(io.BytesIO(avro), writer_schema, None)
+    return None if value is None else str(value)
+
+
+def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders:
+    """Kafka headers for a message's headers: the CloudEvents names, UTF-8 values.
+
+    An event gets the fixed CloudEvents headers first, as the reference writes them.
+    """
+    renamed = restyle_headers(headers, source="redis", target="kafka")
+    out: KafkaHeaders = []
+    if event:
+        out.extend((name, value.encode()) for name, value in KAFKA_FIXED_HEADERS.items())
+    out.extend(
+        (name, value.encode())
+        for name, value in renamed.items()
+        if not (event and name in KAFKA_FIXED_HEADERS)
+    )
+    return out
+
+
+def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> dict[str, str]:
+    """A message's headers from Kafka headers: Redis-style names, the fixed headers dropped.
+
+    A repeated header keeps its last value (a later value overrides an earlier one). Values
+    that are not UTF-8 are decoded with replacement characters, so that the event's own
+    checks, not this mapping, reject them.
+    """
+    renames = _TO_REDIS
+    text: dict[str, str] = {}
+    for name, value in headers or ():
+        decoded = "" if value is None else value.decode("utf-8", "replace")
+        if KAFKA_FIXED_HEADERS.get(name) == decoded:
+            continue
+        text[renames.get(name, name)] = decoded
+    return text
+
+
+_TO_REDIS = dict(zip(metadata_header_names("kafka"), metadata_header_names("redis"), strict=True))

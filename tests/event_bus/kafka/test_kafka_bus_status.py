@@ -1,0 +1,54 @@
+"""``openedx-events bus status --kafka SERVERS``: topics, groups, lag and dead letters on Kafka."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from _kafka_helpers import make_kafka_backend
+from click.testing import CliRunner
+from kafka_broker import KafkaBroker
+from schema_registry_double import SchemaRegistryDouble
+
+from openedx_events._private.settings import reset_configuration
+from openedx_events.cli import main
+from openedx_events.event_bus import Message
+from openedx_events.event_bus._private.loading import reset_producer
+from openedx_events.event_bus.kafka import close_backends
+
+
+@pytest.fixture
+def clean_settings() -> Iterator[None]:
+    yield
+    close_backends()
+    reset_configuration()
+    reset_producer()
+
+
+def test_bus_status_shows_each_topic_its_dead_letters_and_each_group_lag(
+    kafka_broker: KafkaBroker, schema_registry: SchemaRegistryDouble, clean_settings: None
+) -> None:
+    backend = make_kafka_backend(kafka_broker, schema_registry)
+    messages = [Message(headers={"type": "t", "id": f"id-{i}"}, payload=b"x") for i in range(3)]
+    backend.append("orders", messages)
+    backend.append("orders.dlq", messages[:1])
+    records = backend.claim("orders", "billing", "worker", limit=2)
+    assert backend.commit("orders", "billing", "worker", records)
+    backend.close()
+
+    result = CliRunner().invoke(
+        main, ["bus", "status", "--kafka", kafka_broker.bootstrap_servers, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert (row["topic"], row["length"], row["dead_letters"]) == ("orders", 3, 1)
+    (group,) = row["groups"]
+    assert (group["group"], group["committed"], group["lag"]) == ("billing", "(0, 1)", 1)
+
+    table = CliRunner(env={"COLUMNS": "200"}).invoke(
+        main, ["bus", "status", "--kafka", kafka_broker.bootstrap_servers]
+    )
+    assert table.exit_code == 0, table.output
+    assert "orders" in table.output
+    assert f"kafka:{kafka_broker.bootstrap_servers}" in table.output
