@@ -21,7 +21,16 @@ class ObservedBus:
         self.env = {
             key: value for key, value in os.environ.items() if not key.startswith("EVENT_BUS_")
         }
-        if kind == "redis":
+        if kind == "kafka":
+            assert redis_url is not None  # "servers registry-url" for Kafka
+            servers, registry = redis_url.split(" ")
+            self.env |= {
+                "EVENT_BUS_PRODUCER": "openedx_events.event_bus.kafka.create_producer",
+                "EVENT_BUS_CONSUMER": "openedx_events.event_bus.kafka.create_consumer",
+                "EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS": servers,
+                "EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL": registry,
+            }
+        elif kind == "redis":
             assert redis_url is not None
             self.env |= {
                 "EVENT_BUS_PRODUCER": "openedx_events.event_bus.redis.create_producer",

@@ -1,7 +1,8 @@
 """One trace runs from send_event in a producer process to the receiver in a consumer process.
 
 Both processes use the OpenTelemetry SDK's in-memory exporter; the trace context travels in the
-record's ``traceparent`` header (an entry field on Redis, a stored header on the embedded bus).
+record's ``traceparent`` header (an entry field on Redis, a stored header on the embedded bus, a
+Kafka header).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 from _observed_bus import ObservedBus
 
+from openedx_events import configure
+from openedx_events._private.settings import reset_configuration
 from openedx_events.event_bus.redis import RedisBackend
 from openedx_events.event_bus.sqlite import SqliteBackend
 
@@ -25,8 +28,12 @@ ENROLLED = "org.openedx.learning.course.enrollment.created.v1"
 PYTHON312 = "/root/.pyenv/versions/3.12.1/bin/python3.12"
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "kafka"])
 def bus(request: pytest.FixtureRequest, tmp_path: Path) -> ObservedBus:
+    if request.param == "kafka":
+        broker = request.getfixturevalue("kafka_broker")
+        registry = request.getfixturevalue("schema_registry")
+        return ObservedBus(tmp_path, "kafka", f"{broker.bootstrap_servers} {registry.url}")
     if request.param == "redis":
         return ObservedBus(tmp_path, "redis", request.getfixturevalue("redis_url"))
     return ObservedBus(tmp_path, "sqlite")
@@ -35,6 +42,17 @@ def bus(request: pytest.FixtureRequest, tmp_path: Path) -> ObservedBus:
 @pytest.fixture
 def records(bus: ObservedBus) -> Callable[[], list[Any]]:
     def read() -> list[Any]:
+        if bus.kind == "kafka":
+            from openedx_events.event_bus.kafka import backend_from_settings  # noqa: PLC0415
+
+            reset_configuration()
+            configure(**{k: v for k, v in bus.env.items() if k.startswith("EVENT_BUS_KAFKA")})
+            kafka: Any = backend_from_settings()
+            reset_configuration()
+            try:
+                return list(kafka.read(TOPIC))
+            finally:
+                kafka.close()
         if bus.kind == "redis":
             backend: Any = RedisBackend(bus.env["EVENT_BUS_REDIS_CONNECTION_URL"])
         else:
