@@ -36,6 +36,7 @@ EXPECTED = {
     "make_single_consumer",
     "merge_producer_configs",
     "replay_dead_letters",
+    "serve_observability",
     "tail",
     "validate_producer_config",
 }

@@ -28,6 +28,10 @@ Inspecting and repairing
     :func:`list_dead_letters`, :func:`replay_dead_letters` (:class:`DeadLetter`),
     :func:`dead_letter_topic`.
 
+Observing
+    :func:`serve_observability` (``/metrics``, ``/livez``, ``/readyz``); spans when an
+    OpenTelemetry tracer provider is set, metrics when ``prometheus-client`` is installed.
+
 The signal and metadata classes
     :class:`OpenEdxPublicSignal` and :class:`EventsMetadata`, importable from here too, as
     from the reference implementation's module.
@@ -56,6 +60,7 @@ from openedx_events.event_bus._private.errors import (
 from openedx_events.event_bus._private.inactive import NoEventBusConsumer, NoEventBusProducer
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
+from openedx_events.event_bus._private.observer import serve_observability
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
 from openedx_events.event_bus._private.records import (
     GroupInfo,
@@ -111,6 +116,7 @@ __all__ = [
     "make_single_consumer",
     "merge_producer_configs",
     "replay_dead_letters",
+    "serve_observability",
     "tail",
     "validate_producer_config",
 ]

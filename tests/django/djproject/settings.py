@@ -45,6 +45,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EVENTS_SERVICE_NAME = "lms"
+ROOT_URLCONF = "djproject.urls"
 
 EVENT_BUS_SQLITE_PATH = os.environ.get(
     "DJPROJECT_BUS", os.path.join(tempfile.gettempdir(), f"djproject-bus-{os.getpid()}.db")

@@ -9,6 +9,7 @@ from typing import Any
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.observer import observed_append
 from openedx_events.event_bus._private.records import Message, Position
 from openedx_events.event_bus._private.spool import Spool
 from openedx_events.event_bus._private.topics import full_topic
@@ -93,7 +94,10 @@ class BusProducer(EventBusProducer):
         signal = _checked_signal(signal)
         _check_metadata(signal, event_metadata)
         message = encode_event(signal, event_data, event_metadata, event_key_field)
-        self._append(full_topic(topic), [message])
+        stored = full_topic(topic)
+        observed_append(
+            self.backend, stored, signal.event_type, [message], lambda m: self._append(stored, m)
+        )
 
     def send_batch(
         self,
@@ -114,7 +118,10 @@ class BusProducer(EventBusProducer):
         for data, metadata in events:
             _check_metadata(signal, metadata)
             messages.append(encode_event(signal, data, metadata, event_key_field))
-        return self._append(full_topic(topic), messages)
+        stored = full_topic(topic)
+        return observed_append(
+            self.backend, stored, signal.event_type, messages, lambda m: self._append(stored, m)
+        )
 
     def prepare_for_shutdown(self) -> None:
         """Give the spool a few seconds to hand what waits to the backend."""
