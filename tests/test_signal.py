@@ -68,12 +68,28 @@ def test_a_signal_needs_an_event_type_and_data() -> None:
         OpenEdxPublicSignal("org.openedx.x.v1", {}, registry=SignalRegistry())
 
 
-def test_two_signals_cannot_share_an_event_type() -> None:
-    """The second definition of a type is refused, naming the type."""
+def test_declaring_an_event_type_again_replaces_the_old_signal() -> None:
+    """As in the reference implementation: the type then finds the newest declaration."""
     registry = SignalRegistry()
-    OpenEdxPublicSignal("org.openedx.test.a.v1", {"score": Score}, registry=registry)
-    with pytest.raises(InstantiationError, match=r"org\.openedx\.test\.a\.v1"):
-        OpenEdxPublicSignal("org.openedx.test.a.v1", {"score": Score}, registry=registry)
+    first = OpenEdxPublicSignal("org.openedx.test.a.v1", {"score": Score}, registry=registry)
+    second = OpenEdxPublicSignal("org.openedx.test.a.v1", {"user": UserData}, registry=registry)
+    assert registry.get("org.openedx.test.a.v1") is second
+    assert registry.all() == [second]
+    assert first.event_type == second.event_type
+
+
+def test_an_alias_taken_by_a_new_declaration_moves_to_it() -> None:
+    """A new signal whose alias is an old one's event type replaces that old signal."""
+    registry = SignalRegistry()
+    OpenEdxPublicSignal("org.openedx.test.old.v1", {"score": Score}, registry=registry)
+    new = OpenEdxPublicSignal(
+        "org.openedx.test.new.v1",
+        {"score": Score},
+        aliases=("org.openedx.test.old.v1",),
+        registry=registry,
+    )
+    assert registry.get("org.openedx.test.old.v1") is new
+    assert registry.all() == [new]
 
 
 def test_repr_names_the_event_type() -> None:

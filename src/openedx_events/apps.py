@@ -1,14 +1,31 @@
 """Django app configuration, so that ``"openedx_events"`` can go in ``INSTALLED_APPS``.
 
-Only this module (and the testing helpers) import Django; the rest of the package works
-without it.
+Only this module, the management commands and the testing helpers import Django; the rest of
+the package works without it. The other names here are those the reference's module offers.
 """
 
 from __future__ import annotations
 
 from django.apps import AppConfig
 
-__all__ = ["OpenedxEventsConfig"]
+from openedx_events._private.registry import load_all_signals
+from openedx_events._private.signal import SIGNAL_PROCESSED_FROM_EVENT_BUS, OpenEdxPublicSignal
+from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.routing import (
+    connect_producer_receivers,
+    general_signal_handler,
+)
+from openedx_events.exceptions import ProducerConfigurationError
+
+__all__ = [
+    "SIGNAL_PROCESSED_FROM_EVENT_BUS",
+    "OpenEdxPublicSignal",
+    "OpenedxEventsConfig",
+    "ProducerConfigurationError",
+    "general_signal_handler",
+    "get_producer",
+    "load_all_signals",
+]
 
 
 class OpenedxEventsConfig(AppConfig):  # type: ignore[misc]  # Django ships no type hints
@@ -21,10 +38,6 @@ class OpenedxEventsConfig(AppConfig):  # type: ignore[misc]  # Django ships no t
 
     def ready(self) -> None:
         """Register every catalog signal, so receivers can look any of them up by type."""
-        from openedx_events.tooling import load_all_signals  # noqa: PLC0415  (at app start)
-
         load_all_signals()
         # Publish the signals EVENT_BUS_PRODUCER_CONFIG routes to the bus; a bad config fails here.
-        from openedx_events.event_bus import connect_producer_receivers  # noqa: PLC0415  (idem)
-
         connect_producer_receivers()

@@ -1,5 +1,5 @@
-"""Event metadata, at the import path plugins use (``openedx_events.data.EventsMetadata``)."""
+"""Event metadata and the service name, at the reference's import path."""
 
-from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.metadata import EventsMetadata, get_service_name
 
-__all__ = ["EventsMetadata"]
+__all__ = ["EventsMetadata", "get_service_name"]

@@ -48,8 +48,8 @@ class ProducerConfigurationError(_EventError):
     """The event bus producer settings are invalid for an event."""
 
 
-class EventSerializationError(_EventError):
-    """Event data could not be encoded for the wire."""
+class EventSerializationError(_EventError, TypeError):
+    """Event data could not be encoded for the wire (a ``TypeError``, as in the reference)."""
 
     def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
         self.field = field
@@ -58,8 +58,8 @@ class EventSerializationError(_EventError):
         super().__init__(event_type, where + message)
 
 
-class EventDeserializationError(_EventError):
-    """Bytes or headers from the wire could not be decoded into an event."""
+class EventDeserializationError(_EventError, TypeError):
+    """Bytes or headers from the wire could not be decoded into an event (a ``TypeError``)."""
 
     def __init__(self, event_type: str = "", message: str = "", field: str | None = None) -> None:
         self.field = field

@@ -1,10 +1,28 @@
-"""The signal class and catalog loading, at the reference's import path.
+"""The signal class, catalog loading and worker helpers, at the reference's import path.
 
-Plugins written for the reference implementation import ``OpenEdxPublicSignal`` and
-``load_all_signals`` from here.
+Plugins written for the reference implementation import ``OpenEdxPublicSignal``,
+``load_all_signals`` and ``prepare_for_new_work_cycle`` from here.
 """
 
-from openedx_events._private.registry import SignalRegistry, load_all_signals
-from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.registry import (
+    KNOWN_UNSERIALIZABLE_SIGNALS,
+    SignalRegistry,
+    load_all_signals,
+)
+from openedx_events._private.responses import format_responses
+from openedx_events._private.signal import SIGNAL_PROCESSED_FROM_EVENT_BUS, OpenEdxPublicSignal
+from openedx_events._private.work_cycle import prepare_for_new_work_cycle
+from openedx_events.exceptions import SenderValidationError
 
-__all__ = ["OpenEdxPublicSignal", "SignalRegistry", "load_all_signals"]
+__all__ = [
+    "KNOWN_UNSERIALIZABLE_SIGNALS",
+    "SIGNAL_PROCESSED_FROM_EVENT_BUS",
+    "EventsMetadata",
+    "OpenEdxPublicSignal",
+    "SenderValidationError",
+    "SignalRegistry",
+    "format_responses",
+    "load_all_signals",
+    "prepare_for_new_work_cycle",
+]

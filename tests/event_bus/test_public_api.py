@@ -38,6 +38,12 @@ EXPECTED = {
     "replay_dead_letters",
     "tail",
     "validate_producer_config",
+    # the reference implementation's names
+    "EventsMetadata",
+    "NoEventBusConsumer",
+    "NoEventBusProducer",
+    "OpenEdxPublicSignal",
+    "general_signal_handler",
 }
 
 

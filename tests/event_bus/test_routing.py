@@ -12,8 +12,12 @@ from openedx_events.event_bus import (
     BusConsumer,
     BusProducer,
     ConsumerConfigurationError,
+    NoEventBusConsumer,
+    NoEventBusProducer,
     connect_producer_receivers,
+    disconnect_producer_receivers,
     full_topic,
+    general_signal_handler,
     get_backend,
     get_producer,
     make_single_consumer,
@@ -116,6 +120,36 @@ def test_an_event_that_came_from_the_bus_is_not_published_again(bus_settings: Pa
     assert isinstance(consumer, BusConsumer)
     assert consumer.run(until_idle=True).delivered == 1
     assert get_backend().topics()[0].length == 1
+
+
+def test_the_general_signal_handler_publishes_as_the_current_configuration_says(
+    bus_settings: Path,
+) -> None:
+    """The reference's receiver, connected by hand: it reads the routes at each event."""
+    COURSE_ENROLLMENT_CREATED.connect(general_signal_handler)
+    try:
+        configure(EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route(), "off": _route(False)}})
+        COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+        configure(EVENT_BUS_PRODUCER_CONFIG={})
+        COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 2))
+    finally:
+        COURSE_ENROLLMENT_CREATED.disconnect(general_signal_handler)
+        disconnect_producer_receivers()
+    assert [(t.name, t.length) for t in get_backend().topics()] == [("a", 1)]
+
+
+def test_the_inactive_producer_and_consumer_of_a_service_without_a_bus() -> None:
+    data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
+    metadata = COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    NoEventBusProducer().send(
+        signal=COURSE_ENROLLMENT_CREATED,
+        topic="t",
+        event_key_field=None,
+        event_data=data,
+        event_metadata=metadata,
+    )
+    with pytest.raises(ConsumerConfigurationError, match="EVENT_BUS_CONSUMER"):
+        NoEventBusConsumer().consume_indefinitely()
 
 
 def test_connecting_again_applies_the_current_configuration(bus_settings: Path) -> None:

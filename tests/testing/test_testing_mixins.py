@@ -115,3 +115,21 @@ def test_freeze_signal_cache_mixin_restores_the_receivers() -> None:
         assert TRACKING_EVENT_EMITTED.receivers == (kept,)
     finally:
         TRACKING_EVENT_EMITTED.disconnect(kept)
+
+
+def test_freeze_signal_cache_mixin_forgets_the_signals_declared_in_the_class() -> None:
+    """A signal a test declares is gone after the class; one it redeclared is back."""
+    original = TRACKING_EVENT_EMITTED
+
+    class DeclaringCase(FreezeSignalCacheMixin, unittest.TestCase):
+        def test_declares(self) -> None:
+            OpenEdxPublicSignal("org.openedx.test.frozen.v1", {"name": str})
+            OpenEdxPublicSignal(original.event_type, {"name": str})
+            assert OpenEdxPublicSignal.get_signal_by_type(original.event_type) is not original
+
+    result = run_case(DeclaringCase)
+    assert result.wasSuccessful(), result.failures + result.errors
+    assert OpenEdxPublicSignal.get_signal_by_type(original.event_type) is original
+    assert "org.openedx.test.frozen.v1" not in {
+        s.event_type for s in OpenEdxPublicSignal.all_events()
+    }

@@ -18,6 +18,7 @@ __all__ = [
     "CLOUDEVENTS_SPEC_VERSION",
     "EventsMetadata",
     "event_source",
+    "get_service_name",
     "library_version_tuple",
     "metadata_from_checked_fields",
 ]
@@ -31,11 +32,13 @@ def library_version_tuple() -> tuple[int, ...]:
     return tuple(int(part) for part in VERSION.split("."))
 
 
+def get_service_name() -> str | None:
+    """The name of this service: ``EVENTS_SERVICE_NAME``, else ``SERVICE_VARIANT``, else None."""
+    return get_setting("EVENTS_SERVICE_NAME") or get_setting("SERVICE_VARIANT") or None
+
+
 def _compute_event_source() -> str:
-    service = (
-        get_setting("EVENTS_SERVICE_NAME") or get_setting("SERVICE_VARIANT") or "SERVICE_NAME_UNSET"
-    )
-    return f"openedx/{service}/web"
+    return f"openedx/{get_service_name() or 'SERVICE_NAME_UNSET'}/web"
 
 
 #: ``openedx/<service>/web``, the service being named by the settings (read on every event,
@@ -63,7 +66,7 @@ def _to_utc(value: datetime | None) -> datetime:
 def _ensure_utc(instance: Any, attribute: Any, value: datetime) -> None:
     if value.tzinfo is not UTC:
         raise ValueError(
-            f"EventsMetadata.time must be an aware UTC datetime, got {value!r}; "
+            f"'time' must have timezone.utc (an aware UTC datetime), got {value!r}; "
             "use datetime.now(timezone.utc) or convert with .astimezone(timezone.utc)"
         )
 
@@ -159,9 +162,9 @@ class EventsMetadata:
         )
 
     @classmethod
-    def from_json(cls, document: str) -> EventsMetadata:
+    def from_json(cls, json_string: str) -> EventsMetadata:
         """Build metadata from :meth:`to_json`'s output."""
-        return cls.from_json_data(json.loads(document))
+        return cls.from_json_data(json.loads(json_string))
 
 
 _new = object.__new__

@@ -6,12 +6,18 @@ import difflib
 import importlib
 from typing import TYPE_CHECKING
 
-from openedx_events.exceptions import InstantiationError, UnknownEventTypeError
+from openedx_events.exceptions import UnknownEventTypeError
 
 if TYPE_CHECKING:
     from openedx_events._private.signal import OpenEdxPublicSignal
 
-__all__ = ["SIGNAL_MODULES", "SignalRegistry", "default_registry", "load_all_signals"]
+__all__ = [
+    "KNOWN_UNSERIALIZABLE_SIGNALS",
+    "SIGNAL_MODULES",
+    "SignalRegistry",
+    "default_registry",
+    "load_all_signals",
+]
 
 SIGNAL_MODULES = (
     "openedx_events.analytics.signals",
@@ -20,6 +26,14 @@ SIGNAL_MODULES = (
     "openedx_events.enterprise.signals",
     "openedx_events.learning.signals",
 )
+
+#: Catalog events that are not meant for the event bus (their data has no Avro mapping, or
+#: they are not emitted by any service), as the reference lists them.
+KNOWN_UNSERIALIZABLE_SIGNALS = [
+    "org.openedx.content_authoring.course.certificate_config.changed.v1",
+    "org.openedx.content_authoring.course.certificate_config.deleted.v1",
+    "org.openedx.learning.external_grader.score.submitted.v1",
+]
 
 
 class SignalRegistry:
@@ -30,10 +44,16 @@ class SignalRegistry:
         self._aliases: dict[str, str] = {}
 
     def register(self, signal: OpenEdxPublicSignal) -> None:
-        """Add ``signal``; its event type and aliases must not be taken already."""
+        """Add ``signal``, replacing any signal already registered under its names.
+
+        Declaring a signal again (a module reloaded, a test defining its own) replaces the
+        old declaration, as the reference implementation does; the old object stays usable
+        but is no longer found by its event type.
+        """
         for name in (signal.event_type, *signal.aliases):
-            if name in self._by_type or name in self._aliases:
-                raise InstantiationError(name, "a signal with this event type already exists")
+            taken = self._by_type.get(self._aliases.get(name, name))
+            if taken is not None:
+                self.unregister(taken)
         self._by_type[signal.event_type] = signal
         for alias in signal.aliases:
             self._aliases[alias] = signal.event_type
@@ -44,6 +64,14 @@ class SignalRegistry:
             del self._by_type[signal.event_type]
             for alias in signal.aliases:
                 self._aliases.pop(alias, None)
+
+    def snapshot(self) -> tuple[dict[str, OpenEdxPublicSignal], dict[str, str]]:
+        """The registrations as they are now, for :meth:`restore`."""
+        return dict(self._by_type), dict(self._aliases)
+
+    def restore(self, state: tuple[dict[str, OpenEdxPublicSignal], dict[str, str]]) -> None:
+        """Put back the registrations of a :meth:`snapshot` (signals declared since go)."""
+        self._by_type, self._aliases = dict(state[0]), dict(state[1])
 
     def get(self, event_type: str) -> OpenEdxPublicSignal:
         """The signal of ``event_type`` (or of an alias of it).

@@ -20,7 +20,10 @@ from openedx_events._private.registry import SignalRegistry, default_registry, l
 from openedx_events._private.uuid1 import uuid1
 from openedx_events.exceptions import InstantiationError, SenderValidationError
 
-__all__ = ["OpenEdxPublicSignal"]
+__all__ = ["SIGNAL_PROCESSED_FROM_EVENT_BUS", "OpenEdxPublicSignal"]
+
+#: The keyword argument that tells receivers whether the event came from the event bus.
+SIGNAL_PROCESSED_FROM_EVENT_BUS = "from_event_bus"
 
 log = logging.getLogger("openedx_events.signal")
 
@@ -35,6 +38,13 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return expected.__name__
 
 
+class _DeclaredSignals:
+    """``OpenEdxPublicSignal.instances``: every declared signal, as the reference lists them."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> list[OpenEdxPublicSignal]:
+        return default_registry.all()
+
+
 class OpenEdxPublicSignal:
     """A public event of the Open edX platform.
 
@@ -43,6 +53,8 @@ class OpenEdxPublicSignal:
     the order they were connected, with ``signal``, ``sender`` (always ``None``),
     ``metadata``, ``from_event_bus`` and the event data as keyword arguments.
     """
+
+    instances = _DeclaredSignals()
 
     def __init__(
         self,
@@ -191,7 +203,7 @@ class OpenEdxPublicSignal:
         self._validate(data)
         if not self._allow_events:
             return []
-        metadata = self.generate_signal_metadata(time)
+        metadata = self.generate_signal_metadata(time=time)
         if _observers:
             _notify(self, metadata, False, data)
         refs = self._receivers.refs()

@@ -83,6 +83,13 @@ class LearnerCreditEnterpriseCourseEnrollment(BaseEnterpriseFulfillment):
 
 
 @attrs.frozen
+class LicensedEnterpriseCourseEnrollment(BaseEnterpriseFulfillment):
+    """A course enrollment granted through an enterprise subscription license."""
+
+    license_uuid: UUID | None = None
+
+
+@attrs.frozen
 class LedgerTransactionReversal(BaseLedgerTransaction):
     """The reversal of a subsidy ledger transaction."""
 

@@ -7,12 +7,14 @@ Producing and consuming (the reference implementation's API)
 
 Routing signals to topics
     :func:`connect_producer_receivers` (reads ``EVENT_BUS_PRODUCER_CONFIG``),
+    :func:`general_signal_handler` (the reference's producing receiver),
     :func:`validate_producer_config`, :func:`merge_producer_configs`,
     :func:`disconnect_producer_receivers`, :func:`full_topic` (``EVENT_BUS_TOPIC_PREFIX``).
 
 The built-in producer and consumer, over any backend
     :class:`BusProducer` (``send``, ``send_batch``), :class:`BusConsumer` (``run``, ``stop``,
-    ``stats``), :class:`RetryPolicy`, :class:`ConsumerStats`.
+    ``stats``), :class:`RetryPolicy`, :class:`ConsumerStats`; :class:`NoEventBusProducer` and
+    :class:`NoEventBusConsumer` for a service without a bus.
 
 Backends and what they store
     :class:`Backend` (the contract), :data:`Position`, :class:`Message`, :class:`Record`,
@@ -24,12 +26,18 @@ Inspecting and repairing
     :func:`list_dead_letters`, :func:`replay_dead_letters` (:class:`DeadLetter`),
     :func:`dead_letter_topic`.
 
+The signal and metadata classes
+    :class:`OpenEdxPublicSignal` and :class:`EventsMetadata`, importable from here too, as
+    from the reference implementation's module.
+
 Errors
     :class:`ConsumerConfigurationError`, :class:`ConsumerStoppedError`,
     :class:`EventBusStorageError`, :class:`EventNotPublishedError` (and
     ``ProducerConfigurationError`` from ``openedx_events.exceptions``).
 """
 
+from openedx_events._private.metadata import EventsMetadata
+from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.consumer import BusConsumer, ConsumerStats, EventBusConsumer
 from openedx_events.event_bus._private.deadletter import (
@@ -43,6 +51,7 @@ from openedx_events.event_bus._private.errors import (
     EventBusStorageError,
     EventNotPublishedError,
 )
+from openedx_events.event_bus._private.inactive import NoEventBusConsumer, NoEventBusProducer
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
@@ -57,6 +66,7 @@ from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.routing import (
     connect_producer_receivers,
     disconnect_producer_receivers,
+    general_signal_handler,
     merge_producer_configs,
     validate_producer_config,
 )
@@ -76,8 +86,12 @@ __all__ = [
     "EventBusProducer",
     "EventBusStorageError",
     "EventNotPublishedError",
+    "EventsMetadata",
     "GroupInfo",
     "Message",
+    "NoEventBusConsumer",
+    "NoEventBusProducer",
+    "OpenEdxPublicSignal",
     "Position",
     "Record",
     "RetryPolicy",
@@ -88,6 +102,7 @@ __all__ = [
     "disconnect_producer_receivers",
     "encode_event",
     "full_topic",
+    "general_signal_handler",
     "get_backend",
     "get_producer",
     "list_dead_letters",

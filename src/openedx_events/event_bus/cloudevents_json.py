@@ -71,11 +71,7 @@ def event_to_cloudevent(
         raise EventSerializationError(
             signal.event_type, f"the metadata is for {metadata.event_type}", field="type"
         )
-    codec = codec_for(signal)
-    try:
-        record = codec.to_record(event_data)
-    except Exception as error:
-        raise codec.encode_error(event_data, error) from error
+    record = codec_for(signal).record(event_data)
     return {
         "specversion": CLOUDEVENTS_SPEC_VERSION,
         "type": metadata.event_type,

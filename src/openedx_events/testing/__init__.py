@@ -9,6 +9,7 @@
   ``openedx_events`` fixture and a strict mode built on these.
 """
 
+from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.testing._capture import CapturedEvent, EventCapture, capture_events
 from openedx_events.testing._state import events_isolation, strict_events
 from openedx_events.testing.mixins import (
@@ -23,6 +24,7 @@ __all__ = [
     "EventsIsolationMixin",
     "FreezeSignalCacheMixin",
     "OpenEdxEventsTestMixin",
+    "OpenEdxPublicSignal",
     "capture_events",
     "events_isolation",
     "strict_events",

@@ -99,19 +99,22 @@ class OpenEdxEventsTestMixin(EventsIsolationMixin):
 
 
 class FreezeSignalCacheMixin:
-    """Keeps the receivers connected during a test case from outliving it.
+    """Keeps the signals declared and the receivers connected in a test case from outliving it.
 
-    At ``setUpClass`` it records every signal's receivers; at ``tearDownClass`` it puts them
-    back, so receivers a test connected (and did not disconnect) are dropped, and ones it
-    disconnected return.
+    At ``setUpClass`` it records the registered signals and every signal's receivers; at
+    ``tearDownClass`` it puts them back, so signals the tests declared are forgotten (an
+    event type declared again finds its old signal), receivers a test connected (and did not
+    disconnect) are dropped, and ones it disconnected return.
     """
 
     _openedx_events_receivers: ClassVar[dict[OpenEdxPublicSignal, Any]]
+    _openedx_events_registry: ClassVar[Any]
 
     @classmethod
     def setUpClass(cls, *args: Any, **kwargs: Any) -> None:
-        """Record every signal's receivers, then set up the class."""
+        """Record the signals and their receivers, then set up the class."""
         load_all_signals()
+        cls._openedx_events_registry = default_registry.snapshot()
         cls._openedx_events_receivers = {
             signal: _receivers_of(signal).snapshot() for signal in default_registry.all()
         }
@@ -119,10 +122,11 @@ class FreezeSignalCacheMixin:
 
     @classmethod
     def tearDownClass(cls) -> None:
-        """Tear down the class, then put every signal's receivers back."""
+        """Tear down the class, then put the signals and their receivers back."""
         try:
             super().tearDownClass()  # type: ignore[misc]  # mixed into a TestCase
         finally:
+            default_registry.restore(cls._openedx_events_registry)
             for signal, entries in cls._openedx_events_receivers.items():
                 _receivers_of(signal).restore(entries)
 

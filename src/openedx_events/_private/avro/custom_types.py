@@ -152,12 +152,20 @@ def registered_custom_types() -> list[CustomType]:
         return list(_registry.values())
 
 
-def custom_type_for(annotation: Any) -> CustomType | None:
-    """The entry that serves ``annotation``, or ``None`` if it is not a custom type."""
+def custom_type_for(annotation: Any, extra: tuple[CustomType, ...] = ()) -> CustomType | None:
+    """The entry that serves ``annotation``, or ``None`` if it is not a custom type.
+
+    ``extra`` entries (a serializer's own custom types) come before the registry's.
+    """
+    if extra:
+        for base in getattr(annotation, "__mro__", (annotation,)):
+            for entry in extra:
+                if entry.python_type is base:
+                    return entry
     with _lock:
-        entry = _registry.get(annotation)
-        if entry is not None:
-            return entry
+        found = _registry.get(annotation)
+        if found is not None:
+            return found
         mro = getattr(annotation, "__mro__", ())
         if isinstance(annotation, type) and issubclass(annotation, OpaqueKey):
             # A key class has its own parser, which knows its concrete subclasses.

@@ -97,7 +97,13 @@ class _DecoderBuilder:
 
     @staticmethod
     def _locals(fields: tuple[FieldNode, ...]) -> list[str]:
-        return [f"    a{i} = d[{check_identifier(field.name)!r}]" for i, field in enumerate(fields)]
+        # A record dict may leave out an optional field (as the reference's from_dict allows).
+        return [
+            f"    a{i} = d.get({check_identifier(field.name)!r})"
+            if field.optional
+            else f"    a{i} = d[{check_identifier(field.name)!r}]"
+            for i, field in enumerate(fields)
+        ]
 
     def _field(self, field: FieldNode, var: str) -> str:
         expression = self._expr(field.node, var, 0)

@@ -49,7 +49,12 @@ def _join(path: str, name: str) -> str:
 
 
 def checked_encode(fields: tuple[FieldNode, ...], event_data: Mapping[str, Any]) -> dict[str, Any]:
-    """The Avro record of ``event_data`` (a signal's keyword arguments), checked field by field."""
+    """The Avro record of ``event_data`` (a signal's keyword arguments), checked field by field.
+
+    As in the reference implementation, a data class field may also be given as a plain
+    dict of its fields (what a command building events from JSON has); inside such a dict a
+    custom-type value may already be in its wire form (a key as its string).
+    """
     if not isinstance(event_data, Mapping):
         raise FieldProblem(None, f"event data must be a mapping, got {type(event_data).__name__}")
     names = {field.name for field in fields}
@@ -60,39 +65,27 @@ def checked_encode(fields: tuple[FieldNode, ...], event_data: Mapping[str, Any])
     for field in fields:
         if field.name not in event_data:
             raise FieldProblem(field.name, "missing argument")
-        record[field.name] = _encode_field(field, event_data[field.name], field.name)
+        record[field.name] = _encode_field(field, event_data[field.name], field.name, False)
     return record
 
 
-def _encode_field(field: FieldNode, value: Any, path: str) -> Any:
+def _encode_field(field: FieldNode, value: Any, path: str, loose: bool) -> Any:
     if value is None and field.optional:
         return None
-    return _encode(field.node, value, path)
+    return _encode(field.node, value, path, loose)
 
 
-def _encode(node: Node, value: Any, path: str) -> Any:
+def _encode(node: Node, value: Any, path: str, loose: bool) -> Any:
     if isinstance(node, PrimitiveNode):
         return check_primitive(node.avro_type, value, path)
     if isinstance(node, CustomNode):
-        entry = node.entry
-        if not isinstance(value, entry.instance_of):
-            raise FieldProblem(path, f"expected {_names(entry.instance_of)}, got {_show(value)}")
-        try:
-            wire = entry.encode(value)
-        except Exception as error:
-            raise FieldProblem(path, f"could not encode {_show(value)}: {error!r}") from error
-        return check_primitive(entry.avro_type, wire, path)
+        return _encode_custom(node, value, path, loose)
     if isinstance(node, RecordNode):
-        if not isinstance(value, node.cls):
-            raise FieldProblem(path, f"expected {node.name}, got {_show(value)}")
-        return {
-            field.name: _encode_field(field, getattr(value, field.name), _join(path, field.name))
-            for field in node.fields
-        }
+        return _encode_record(node, value, path, loose)
     if isinstance(node, ArrayNode):
         if not isinstance(value, (list, tuple)):
             raise FieldProblem(path, f"expected a list, got {_show(value)}")
-        return [_encode(node.items, item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [_encode(node.items, item, f"{path}[{i}]", loose) for i, item in enumerate(value)]
     if isinstance(node, MapNode):
         if not isinstance(value, dict):
             raise FieldProblem(path, f"expected a dict, got {_show(value)}")
@@ -100,8 +93,63 @@ def _encode(node: Node, value: Any, path: str) -> Any:
             if not isinstance(key, str):
                 raise FieldProblem(path, f"map keys must be str, got {_show(key)}")
             _check_text(key, f"{path}[{key!r}]")
-        return {key: _encode(node.values, item, f"{path}[{key!r}]") for key, item in value.items()}
+        return {
+            key: _encode(node.values, item, f"{path}[{key!r}]", loose)
+            for key, item in value.items()
+        }
     raise FieldProblem(path, f"no Avro mapping for {node!r}")  # pragma: no cover
+
+
+def _encode_custom(node: CustomNode, value: Any, path: str, loose: bool) -> Any:
+    entry = node.entry
+    if not isinstance(value, entry.instance_of):
+        if loose and value is not None:
+            return _wire_form(node, value, path)
+        raise FieldProblem(path, f"expected {_names(entry.instance_of)}, got {_show(value)}")
+    try:
+        wire = entry.encode(value)
+    except Exception as error:
+        raise FieldProblem(path, f"could not encode {_show(value)}: {error!r}") from error
+    return check_primitive(entry.avro_type, wire, path)
+
+
+def _wire_form(node: CustomNode, value: Any, path: str) -> Any:
+    # A value given in its wire form must be one the consumer can turn back into its type.
+    wire = check_primitive(node.entry.avro_type, value, path)
+    try:
+        node.entry.decode(wire)
+    except Exception as error:
+        raise FieldProblem(
+            path, f"{_show(value)} is not a valid {_names(node.entry.instance_of)}: {error!r}"
+        ) from error
+    return wire
+
+
+def _encode_record(node: RecordNode, value: Any, path: str, loose: bool) -> dict[str, Any]:
+    if isinstance(value, node.cls):
+        return {
+            field.name: _encode_field(
+                field, getattr(value, field.name), _join(path, field.name), loose
+            )
+            for field in node.fields
+        }
+    if isinstance(value, Mapping):
+        return _encode_record_dict(node, value, path)
+    raise FieldProblem(path, f"expected {node.name}, got {_show(value)}")
+
+
+def _encode_record_dict(node: RecordNode, value: Mapping[Any, Any], path: str) -> dict[str, Any]:
+    names = {field.name for field in node.fields}
+    for key in value:
+        if key not in names:
+            raise FieldProblem(_join(path, str(key)), f"{node.name} has no field {key!r}")
+    record = {}
+    for field in node.fields:
+        field_path = _join(path, field.name)
+        if field.name not in value and not field.optional:
+            raise FieldProblem(field_path, f"missing field of {node.name}")
+        record[field.name] = _encode_field(field, value.get(field.name), field_path, True)
+    return record
 
 
 def check_primitive(avro_type: str, value: Any, path: str) -> Any:

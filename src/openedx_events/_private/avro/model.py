@@ -19,6 +19,7 @@ from openedx_events._private.fields import data_fields, is_data_class, type_labe
 __all__ = [
     "ArrayNode",
     "CustomNode",
+    "ExtraTypes",
     "FieldNode",
     "MapNode",
     "Node",
@@ -114,28 +115,32 @@ class RecordNode:
 Node = PrimitiveNode | CustomNode | ArrayNode | MapNode | RecordNode
 
 
-def node_for(annotation: Any, path: str) -> Node:
+#: Custom types of one serializer, looked up before the registry's (see ``custom_type_for``).
+ExtraTypes = tuple[CustomType, ...]
+
+
+def node_for(annotation: Any, path: str, extra: ExtraTypes = ()) -> Node:
     """The node of ``annotation``, found at dotted ``path`` (used in errors)."""
     if annotation in _PRIMITIVES:
         avro_type, instance_of = _PRIMITIVES[annotation]
         return PrimitiveNode(avro_type, annotation, instance_of)
-    entry = custom_type_for(annotation)
+    entry = custom_type_for(annotation, extra)
     if entry is not None:
         return CustomNode(entry)
     if is_data_class(annotation):
-        return record_node(annotation, path)
+        return record_node(annotation, path, extra)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is list and len(args) == 1:
-        return ArrayNode(node_for(args[0], f"{path}[]"))
+        return ArrayNode(node_for(args[0], f"{path}[]", extra))
     if origin is dict and len(args) == 2 and args[0] is str:
-        return MapNode(node_for(args[1], f"{path}{{}}"))
+        return MapNode(node_for(args[1], f"{path}{{}}", extra))
     raise UnsupportedTypeError(path, type_label(annotation))
 
 
-def record_node(cls: type, path: str = "") -> RecordNode:
+def record_node(cls: type, path: str = "", extra: ExtraTypes = ()) -> RecordNode:
     """The node of data class ``cls``; ``path`` locates it for error messages."""
     try:
-        return _record_node(cls)
+        return _record_node(cls, extra)
     except UnsupportedTypeError as error:
         if path:
             raise UnsupportedTypeError(f"{path}.{error.path}", error.label) from error
@@ -143,7 +148,7 @@ def record_node(cls: type, path: str = "") -> RecordNode:
 
 
 @functools.cache
-def _record_node(cls: type) -> RecordNode:
+def _record_node(cls: type, extra: ExtraTypes) -> RecordNode:
     by_name = {field.name: field for field in attrs.fields(cls)}
     fields = []
     for spec in data_fields(cls):
@@ -156,7 +161,7 @@ def _record_node(cls: type) -> RecordNode:
                 init_name=attribute.alias or spec.name,
                 kw_only=attribute.kw_only,
                 optional=spec.optional,
-                node=node_for(spec.type, spec.name),
+                node=node_for(spec.type, spec.name, extra),
             )
         )
     return RecordNode(cls, tuple(fields))

@@ -15,6 +15,7 @@ from typing import Any
 from openedx_events._private.avro.model import (
     ArrayNode,
     CustomNode,
+    ExtraTypes,
     FieldNode,
     MapNode,
     Node,
@@ -43,15 +44,19 @@ class SchemaConflictError(TypeError):
         super().__init__(f"two different data classes are both named {name}")
 
 
-def signal_record_fields(init_data: Mapping[str, type]) -> tuple[FieldNode, ...]:
+def signal_record_fields(
+    init_data: Mapping[str, type], extra: ExtraTypes = ()
+) -> tuple[FieldNode, ...]:
     """The top-level record's fields: one per signal argument, in declaration order."""
     fields = []
     for name, annotation in init_data.items():
-        fields.append(FieldNode(name, name, False, False, node_for(annotation, name)))
+        fields.append(FieldNode(name, name, False, False, node_for(annotation, name, extra)))
     return tuple(fields)
 
 
-def signal_schema(event_type: str, init_data: Mapping[str, type]) -> dict[str, Any]:
+def signal_schema(
+    event_type: str, init_data: Mapping[str, type], extra: ExtraTypes = ()
+) -> dict[str, Any]:
     """The Avro schema of an event (a JSON-compatible dict).
 
     Raises:
@@ -59,7 +64,9 @@ def signal_schema(event_type: str, init_data: Mapping[str, type]) -> dict[str, A
         SchemaConflictError: two data classes share a record name.
     """
     defined: dict[str, type] = {}
-    fields = [_field(field, field.name, defined) for field in signal_record_fields(init_data)]
+    fields = [
+        _field(field, field.name, defined) for field in signal_record_fields(init_data, extra)
+    ]
     return {
         "name": "CloudEvent",
         "type": "record",

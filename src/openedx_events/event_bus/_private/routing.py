@@ -33,6 +33,7 @@ __all__ = [
     "Route",
     "connect_producer_receivers",
     "disconnect_producer_receivers",
+    "general_signal_handler",
     "merge_producer_configs",
     "validate_producer_config",
 ]
@@ -44,9 +45,9 @@ _TOPIC_KEYS = frozenset({"event_key_field", "enabled"})
 
 
 def merge_producer_configs(
-    original: Mapping[str, Any], overrides: Mapping[str, Any]
+    producer_config_original: Mapping[str, Any], producer_config_overrides: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """``original`` with ``overrides`` laid over it, topic by topic and key by key.
+    """The first config with the second laid over it, topic by topic and key by key.
 
     Neither argument is changed. A service's settings use it to adjust the defaults::
 
@@ -56,8 +57,8 @@ def merge_producer_configs(
             },
         })
     """
-    merged: dict[str, Any] = copy.deepcopy(dict(original))
-    for event_type, topics in overrides.items():
+    merged: dict[str, Any] = copy.deepcopy(dict(producer_config_original))
+    for event_type, topics in producer_config_overrides.items():
         target = merged.setdefault(event_type, {})
         if not isinstance(topics, Mapping) or not isinstance(target, dict):
             merged[event_type] = copy.deepcopy(topics)
@@ -171,6 +172,23 @@ class _Publisher:
 
     def __repr__(self) -> str:
         return f"<event bus publisher to {', '.join(topic for topic, _ in self.routes)}>"
+
+
+def general_signal_handler(sender: object, signal: OpenEdxPublicSignal, **kwargs: Any) -> None:
+    """A receiver that publishes an event where ``EVENT_BUS_PRODUCER_CONFIG`` routes it now.
+
+    The reference's producing receiver, for code that connects it by hand; the Django app
+    connects one publisher per routed signal instead (see :func:`connect_producer_receivers`).
+
+    Raises:
+        ProducerConfigurationError: the routes of this event type are invalid.
+    """
+    config = get_setting("EVENT_BUS_PRODUCER_CONFIG") or {}
+    if not isinstance(config, Mapping) or signal.event_type not in config:
+        return
+    routes = validate_producer_config({signal.event_type: config[signal.event_type]})
+    for signal_routes in routes.values():
+        _Publisher(signal_routes)(signal=signal, sender=sender, **kwargs)
 
 
 _UID = "openedx_events.event_bus.publisher"

@@ -34,23 +34,16 @@ class _Codec(NamedTuple):
 def _codec() -> _Codec:
     # Imported on first use: the codecs bring the whole schema machinery, which tools that
     # only list topics or dead letters do not need.
-    from openedx_events.event_bus.avro.deserializer import (  # noqa: PLC0415  (see above)
-        deserialize_bytes_to_event_data,
-    )
-    from openedx_events.event_bus.avro.serializer import (  # noqa: PLC0415  (see above)
-        serialize_event_data_to_bytes,
+    from openedx_events._private.avro.codec import (  # noqa: PLC0415  (see above)
+        decode_event_data,
+        encode_event_data,
     )
     from openedx_events.event_bus.headers import (  # noqa: PLC0415  (see above)
         metadata_from_headers,
         metadata_to_headers,
     )
 
-    return _Codec(
-        serialize_event_data_to_bytes,
-        deserialize_bytes_to_event_data,
-        metadata_to_headers,
-        metadata_from_headers,
-    )
+    return _Codec(encode_event_data, decode_event_data, metadata_to_headers, metadata_from_headers)
 
 
 def key_value(event_data: Mapping[str, Any], event_key_field: str | None, event_type: str) -> Any:

@@ -7,11 +7,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from openedx_events._private.avro.signal_serializers import AvroSignalSerializer
 from openedx_events._private.avro.snapshot import SNAPSHOT_DIR, check_schemas, export_schemas
+from openedx_events._private.registry import KNOWN_UNSERIALIZABLE_SIGNALS, load_all_signals
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.exceptions import OpenEdxEventException
 
-__all__ = ["Command"]
+# The reference's module offers these names too.
+__all__ = [
+    "KNOWN_UNSERIALIZABLE_SIGNALS",
+    "AvroSignalSerializer",
+    "Command",
+    "OpenEdxPublicSignal",
+    "load_all_signals",
+]
 
 
 class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
@@ -23,8 +32,10 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Event types, --all, --check and --dir."""
-        parser.add_argument("event_types", nargs="*", help="event types to export or check")
+        """Event types and --all (as in the reference), --check and --dir."""
+        parser.add_argument(
+            "types", nargs="*", metavar="event_type", help="event types to export or check"
+        )
         parser.add_argument("--all", action="store_true", help="every event of the catalog")
         parser.add_argument(
             "--check", action="store_true", help="check against the snapshot, write nothing"
@@ -33,7 +44,7 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the export or the check."""
-        event_types: list[str] = options["event_types"]
+        event_types: list[str] = options["types"]
         if not event_types and not options["all"]:
             raise CommandError("name event types, or pass --all")
         try:
