@@ -33,6 +33,7 @@ from typing import Any
 __all__ = [
     "REFERENCE_REQUIREMENTS",
     "VENV_DIR",
+    "have_python312",
     "python312_venv",
     "reference_python",
     "run_reference",
@@ -79,6 +80,11 @@ def _base_python() -> str:
     return os.environ.get("REFERENCE_PYTHON", _DEFAULT_BASE_PYTHON)
 
 
+def have_python312() -> bool:
+    """Whether the Python 3.12 the reference's virtualenvs are built from is on this machine."""
+    return Path(_base_python()).exists()
+
+
 def python312_venv(name: str, requirements: Sequence[str]) -> Path:
     """The interpreter of the Python 3.12 virtualenv ``bench/.venv-<name>``, built on first use.
 
@@ -112,16 +118,18 @@ def reference_python() -> Path:
     return python312_venv("reference", REFERENCE_REQUIREMENTS)
 
 
-def run_reference(script: str, *, timeout: float = 900.0) -> Any:
+def run_reference(script: str, *, timeout: float = 900.0, python: Path | None = None) -> Any:
     """Run ``script`` with the reference implementation; return what it passed to ``emit``.
 
-    Returns ``None`` when the script never calls ``emit``.
+    ``python`` is another virtualenv's interpreter (from :func:`python312_venv`) that holds
+    the reference beside more packages, such as its bus plugins. Returns ``None`` when the
+    script never calls ``emit``.
 
     Raises:
         subprocess.CalledProcessError: the script failed (its stderr has already been shown).
         subprocess.TimeoutExpired: it ran longer than ``timeout`` seconds.
     """
-    python = reference_python()
+    python = python or reference_python()
     with tempfile.TemporaryDirectory(prefix="reference-run-") as workdir:
         source = Path(workdir) / "snippet.py"
         result = Path(workdir) / "result.json"

@@ -1,13 +1,13 @@
 """The catalog matches the catalog page and the reference implementation's data, event by event.
 
 The page documents 63 events; the reference implementation defines 12 more, and the catalog has
-all 75.
+all 75. The reference's facts are the golden wire data (tests/golden, tools/golden_wire.py); the
+page lives beside the repository, so its tests run where it is.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import re
 import typing
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 import attrs
 import pytest
 
+from golden_data import data_classes, signals
 from openedx_events._private.fields import (
     data_fields,
     field_path_problem,
@@ -27,10 +28,8 @@ from openedx_events.learning.signals import PERSISTENT_GRADE_SUMMARY_CHANGED
 from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal
 
-# Facts about the reference, beside the repository (never copied into it).
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
-REFERENCE_DIR = SHARED_DIR / "reference"
-CATALOG_PAGE = SHARED_DIR / "spec" / "000_97fdc21df01d4e1c.txt"
+# The catalog page, beside the repository (never copied into it).
+CATALOG_PAGE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "000_97fdc21df01d4e1c.txt"
 
 
 # ---- the catalog page, parsed ---------------------------------------------------------------
@@ -74,20 +73,12 @@ def _page_entries() -> list[PageEntry]:
     return parse_catalog_page(CATALOG_PAGE.read_text(encoding="utf-8"))
 
 
-def _reference(name: str) -> Any:
-    path = REFERENCE_DIR / name
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
 PAGE = _page_entries()
-REFERENCE_EVENTS = _reference("events.json") or []
-SEED_EVENTS = [event for event in REFERENCE_EVENTS if event["in_seed"]]
-DATA_CLASSES = _reference("data_classes.json") or {"classes": []}
+REFERENCE_EVENTS = signals()
+PAGE_NAMES = {entry.signal_name for entry in PAGE}
+DATA_CLASSES = data_classes()
 
 needs_page = pytest.mark.skipif(not PAGE, reason=f"the catalog page {CATALOG_PAGE} is absent")
-needs_reference = pytest.mark.skipif(
-    not REFERENCE_EVENTS, reason=f"the reference data in {REFERENCE_DIR} is absent"
-)
 
 
 def _signal_named(name: str) -> OpenEdxPublicSignal:
@@ -162,11 +153,9 @@ def test_certificate_config_events_keep_the_binary_signatory_image() -> None:
 # ---- against the reference implementation's data --------------------------------------------
 
 
-@needs_reference
 def test_the_catalog_holds_exactly_the_reference_signals() -> None:
     """75 signals, the same event types and names as the reference: the page's 63 and 12 more."""
     assert len(REFERENCE_EVENTS) == 75
-    assert len(SEED_EVENTS) == 63
     signals = OpenEdxPublicSignal.all_events()
     assert sorted(signal.event_type for signal in signals) == sorted(
         event["event_type"] for event in REFERENCE_EVENTS
@@ -176,11 +165,10 @@ def test_the_catalog_holds_exactly_the_reference_signals() -> None:
     )
 
 
-@needs_reference
 @pytest.mark.parametrize("event", REFERENCE_EVENTS, ids=lambda event: event["signal_name"])
 def test_signal_matches_the_reference_signal(event: dict[str, Any]) -> None:
     """Wire type, module, minor version, key field and data classes agree."""
-    signal = OpenEdxPublicSignal.get_signal_by_type(event["wire_event_type"])
+    signal = OpenEdxPublicSignal.get_signal_by_type(event["event_type"])
     assert signal.event_type == event["event_type"]
     assert signal.signal_name == event["signal_name"]
     module = importlib.import_module(event["module"])
@@ -190,38 +178,23 @@ def test_signal_matches_the_reference_signal(event: dict[str, Any]) -> None:
     assert signal.event_key_field == event["event_key_field"]
     assert {
         name: f"{cls.__module__}.{cls.__qualname__}" for name, cls in signal.init_data.items()
-    } == event["data_class_refs"]
+    } == event["data"]
 
 
-@needs_reference
-@pytest.mark.parametrize("event", SEED_EVENTS, ids=lambda event: event["signal_name"])
-def test_seed_signal_keeps_the_page_description_and_warnings(event: dict[str, Any]) -> None:
-    """An event of the page carries the page's description and warnings, word for word."""
-    signal = OpenEdxPublicSignal.get_signal_by_type(event["wire_event_type"])
-    assert signal.description == event["description"]
-    assert list(signal.warnings) == event["warnings"]
+def _off_the_page() -> list[Any]:
+    if not PAGE:  # which events are off the page is only known with the page
+        return [pytest.param(None, marks=needs_page, id="no-page")]
+    off = [event for event in REFERENCE_EVENTS if event["signal_name"] not in PAGE_NAMES]
+    return [pytest.param(event, id=event["signal_name"]) for event in off]
 
 
-@needs_reference
-@pytest.mark.parametrize(
-    "event",
-    [event for event in REFERENCE_EVENTS if not event["in_seed"]],
-    ids=lambda event: event["signal_name"],
-)
+@pytest.mark.parametrize("event", _off_the_page())
 def test_signal_off_the_page_has_a_description_of_its_own(event: dict[str, Any]) -> None:
     """The 12 events the page does not list are described in this project's own words."""
-    signal = OpenEdxPublicSignal.get_signal_by_type(event["wire_event_type"])
+    signal = OpenEdxPublicSignal.get_signal_by_type(event["event_type"])
     assert signal.description
     assert signal.description != event["description"]
     assert list(signal.warnings) == []
-
-
-@needs_reference
-def test_every_seed_event_type_finds_its_signal() -> None:
-    """The page's spelling of each type (``seed_event_type``) resolves to the wire type."""
-    for event in SEED_EVENTS:
-        signal = OpenEdxPublicSignal.get_signal_by_type(event["seed_event_type"])
-        assert signal.event_type == event["wire_event_type"]
 
 
 def _walk_key_path(signal: OpenEdxPublicSignal, path: str) -> Any:
@@ -236,7 +209,6 @@ def _walk_key_path(signal: OpenEdxPublicSignal, path: str) -> Any:
     return current
 
 
-@needs_reference
 @pytest.mark.parametrize(
     "event",
     [event for event in REFERENCE_EVENTS if event["event_key_field_resolvable"]],
@@ -268,7 +240,6 @@ def _leads_somewhere(signal: OpenEdxPublicSignal, path: str) -> bool:
     return field_path_problem(signal.init_data, path) is None
 
 
-@needs_reference
 def test_only_the_known_reference_key_fields_lead_nowhere() -> None:
     """Exactly four events have a documented key path outside their data, kept as documented."""
     nowhere = {
@@ -288,7 +259,7 @@ def test_only_the_known_reference_key_fields_lead_nowhere() -> None:
 
 # The reference defaults CourseDiscussionConfigurationData.plugin_configuration to the dict
 # type itself (not an empty dict), which nothing can serialize; ours defaults to a fresh {}.
-DOCUMENTED_DEFAULT_DEVIATIONS = {
+DOCUMENTED_DEFAULT_DEVIATIONS: dict[tuple[str, str], Any] = {
     ("openedx_events.learning.data.CourseDiscussionConfigurationData", "plugin_configuration"): {}
 }
 
@@ -306,14 +277,13 @@ def _normalized(type_text: str) -> str:
 def _our_default(field: attrs.Attribute[Any]) -> Any:
     default = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # attrs' own class
-        return default.factory()  # type: ignore[attr-defined]  # checked just above
+        return default.factory()  # type: ignore[union-attr]  # checked just above
     return default
 
 
-@needs_reference
 def test_every_reference_data_class_is_carried_by_some_event() -> None:
     """The 50 reference data classes are exactly those the catalog's events carry."""
-    assert len(DATA_CLASSES["classes"]) == 50
+    assert len(DATA_CLASSES) == 50
     carried: set[str] = set()
     pending = [
         cls for signal in OpenEdxPublicSignal.all_events() for cls in signal.init_data.values()
@@ -328,12 +298,11 @@ def test_every_reference_data_class_is_carried_by_some_event() -> None:
             for inner in (spec.type, *typing.get_args(spec.type)):
                 if is_data_class(inner):
                     pending.append(inner)
-    assert carried == {reference["qualified_name"] for reference in DATA_CLASSES["classes"]}
+    assert carried == {reference["qualified_name"] for reference in DATA_CLASSES}
 
 
-@needs_reference
 @pytest.mark.parametrize(
-    "reference", DATA_CLASSES["classes"], ids=lambda reference: reference["qualified_name"]
+    "reference", DATA_CLASSES, ids=lambda reference: reference["qualified_name"]
 )
 def test_data_class_matches_the_reference_layout(reference: dict[str, Any]) -> None:
     """Frozen attrs class with the same fields, in wire order, types, defaults, kw_only."""
@@ -374,10 +343,9 @@ def test_data_class_matches_the_reference_layout(reference: dict[str, Any]) -> N
             assert _our_default(field) == expected["default"]["value"], name
 
 
-@needs_reference
 def test_factory_defaults_give_each_instance_its_own_container() -> None:
     """Two instances built with a factory default do not share one list or dict."""
     fields = {f.name: f for f in attrs.fields(CourseDiscussionConfigurationData)}
     factory = fields["plugin_configuration"].default
     assert isinstance(factory, attrs.Factory)  # type: ignore[arg-type]  # attrs' own class
-    assert factory.factory() is not factory.factory()  # type: ignore[attr-defined]  # Factory
+    assert factory.factory() is not factory.factory()  # type: ignore[union-attr]  # a Factory

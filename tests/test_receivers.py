@@ -142,16 +142,17 @@ def test_a_non_callable_receiver_is_refused() -> None:
         make_signal().connect("not a function")  # type: ignore[arg-type]
 
 
-def test_a_receiver_for_a_specific_sender_is_never_called() -> None:
-    """Events are sent with sender=None, so a sender-filtered receiver gets nothing."""
+def test_a_receiver_for_a_specific_sender_is_refused() -> None:
+    """Events are sent with sender=None: a sender-filtered receiver would never be called."""
     signal = make_signal()
 
     def receiver(**kwargs: Any) -> str:
         return "filtered"
 
-    signal.connect(receiver, sender=object, weak=False)
-    assert called(signal) == []
-    assert signal.disconnect(receiver, sender=object) is True
+    with pytest.raises(ValueError, match="sender=<class 'object'> would never be called"):
+        signal.connect(receiver, sender=object, weak=False)
+    assert signal.receivers == ()
+    assert signal.disconnect(receiver, sender=object) is False
 
 
 def test_snapshot_and_restore_bring_back_the_connections() -> None:

@@ -1,7 +1,20 @@
 """Errors raised by the events framework.
 
-Every error derives from :class:`OpenEdxEventException`; those that concern one event carry its
-``event_type`` so callers and logs can tell which event was at fault.
+Every error about events or the bus derives from :class:`OpenEdxEventException`::
+
+    OpenEdxEventException
+    ├── InstantiationError           a signal cannot be defined (its event type is taken)
+    ├── SenderValidationError        send_event got arguments the signal does not declare
+    ├── ProducerConfigurationError   bus routing, or a producer call, is invalid for an event
+    ├── EventSerializationError      data that cannot be encoded (names the field)
+    ├── EventDeserializationError    bytes or headers that cannot be decoded (names the field)
+    ├── UnknownEventTypeError        no signal for an event type (also a KeyError)
+    └── in openedx_events.event_bus: ConsumerConfigurationError, ConsumerStoppedError,
+        EventBusStorageError (``permanent`` tells whether retrying can help)
+
+Those that concern one event carry its ``event_type`` and start their message with it. Misusing
+the Django-style receiver API (connecting something that is not callable, takes no
+``**kwargs``, or filters on a sender) raises ``TypeError`` or ``ValueError``, as Django does.
 """
 
 from __future__ import annotations

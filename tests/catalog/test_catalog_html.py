@@ -91,7 +91,9 @@ def test_the_index_lists_every_event_with_its_filter_data(site: Path) -> None:
     items = _parse(site / "index.html").items
     assert len(items) == 75
     by_search = {item["data-search"]: item for item in items}
-    (enrollment,) = [item for text, item in by_search.items() if text.startswith(ENROLLMENT)]
+    (enrollment,) = [
+        item for text, item in by_search.items() if (text or "").startswith(ENROLLMENT)
+    ]
     assert enrollment["data-subdomain"] == "learning"
     assert json.loads(enrollment["data-topics"] or "") == ["learning-course-enrollment"]
     assert "enrollment.user.pii.username" in (enrollment["data-search"] or "")

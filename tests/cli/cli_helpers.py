@@ -16,7 +16,7 @@ from openedx_events.cli import main
 SCRIPT = Path(sys.executable).parent / "openedx-events"
 
 
-def cli(*args: str, input: str | None = None, width: int = 200) -> Result:
+def cli(*args: str, input: str | None = None, width: int = 80) -> Result:
     """Run the command line in this process, as ``openedx-events ARGS``, ``width`` columns wide."""
     runner = CliRunner(env={"COLUMNS": str(width)})
     return runner.invoke(main, list(args), input=input, catch_exceptions=False)
@@ -29,7 +29,7 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 
 def spawn(*args: str) -> subprocess.Popen[str]:
     """Start ``openedx-events ARGS`` as a subprocess with its output piped."""
-    env = {**os.environ, "COLUMNS": "200"}
+    env = {**os.environ, "COLUMNS": "80"}
     return subprocess.Popen(
         [str(SCRIPT), *args],
         stdout=subprocess.PIPE,

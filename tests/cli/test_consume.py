@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from cli_helpers import SCRIPT, cli, json_lines, spawn
 
 from openedx_events.event_bus.sqlite import SqliteBackend
@@ -106,6 +107,7 @@ def _group_done(db: Path, topic: str, group: str) -> bool:
     return bool(info) and info[0].lag == 0 and info[0].pending == 0
 
 
+@pytest.mark.slow
 def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
     bus_db: Path, tmp_path: Path
 ) -> None:
@@ -154,13 +156,16 @@ def test_two_consumers_of_one_group_share_the_events_and_stop_on_sigterm(
     assert len(delivered) == len(set(delivered))
 
 
+@pytest.mark.slow
 def test_tail_prints_events_as_they_arrive_and_only_new_ones(bus_db: Path) -> None:
     """``tail --follow`` skips what was there before it started and prints each new event."""
     _produce(bus_db, "t", 2)
     with spawn("tail", "--topic", "t", "--db", str(bus_db), "--json", "--poll", "0.05") as tail:
         reader = _LineReader(tail)
         try:
-            time.sleep(2.0)  # let it start and find the end of the topic (slow on a busy machine)
+            assert tail.stderr is not None
+            # It has found the end of the topic once it says so; only then send more.
+            assert tail.stderr.readline().startswith("tailing t after position 2")
             new = _produce(bus_db, "t", 3, LOGIN)
             lines = reader.read(3, timeout=20)
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -11,6 +12,12 @@ import pytest
 from cli_helpers import cli
 
 from openedx_events._private.registry import default_registry
+from openedx_events.cli._wire import sample_json
+from openedx_events.learning.signals import (
+    COURSE_ENROLLMENT_CREATED,
+    COURSE_NOTIFICATION_REQUESTED,
+    FORUM_THREAD_CREATED,
+)
 from openedx_events.tooling import OpenEdxPublicSignal
 
 
@@ -21,7 +28,7 @@ def test_list_json_has_every_catalog_event_with_its_signal_and_key(
     result = cli("events", "list", "--json")
     assert result.exit_code == 0
     rows = {row["event_type"]: row for row in json.loads(result.output)}
-    expected = {event["wire_event_type"]: event for event in reference_events}
+    expected = {event["event_type"]: event for event in reference_events}
     assert set(rows) == set(expected)
     for event_type, event in expected.items():
         assert rows[event_type]["signal_name"] == event["signal_name"]
@@ -60,20 +67,45 @@ def test_list_bus_only_leaves_out_an_event_that_cannot_travel(
     assert len(on_bus) == len(everything) - 1
 
 
-def test_list_prints_a_table_naming_each_event() -> None:
-    """The default output is a table with one row per event."""
-    result = cli("events", "list", width=200)
+def test_list_prints_a_table_naming_each_event_unbroken_in_80_columns() -> None:
+    """One row per event, by subdomain: no name is folded, no line is wider than 80."""
+    result = cli("events", "list")
     assert result.exit_code == 0
-    assert "75 events" in result.output
-    assert "learning.course.enrollment.created.v1" in result.output
-    assert "COURSE_ENROLLMENT_CREATED" in result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("75 events")
+    assert all(len(line) <= 80 for line in lines)
+    words = [line.split() for line in lines]
+    for signal in OpenEdxPublicSignal.all_events():
+        rest = signal.event_type.removeprefix("org.openedx.").split(".", 1)[1]
+        (index,) = [i for i, line in enumerate(words) if line and line[0] == rest]
+        assert words[index + 1][0] == signal.signal_name, signal.event_type
+        if signal.event_key_field:
+            assert signal.event_key_field in [
+                w for line in words[index + 1 : index + 3] for w in line
+            ]
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [FORUM_THREAD_CREATED, COURSE_NOTIFICATION_REQUESTED, COURSE_ENROLLMENT_CREATED],
+    ids=lambda signal: signal.signal_name,
+)
+def test_the_sample_events_show_prints_is_json_that_produce_accepts(
+    bus_db: Path, signal: OpenEdxPublicSignal
+) -> None:
+    """Copied from an 80-column terminal, the sample goes into ``produce --json`` as it is."""
+    shown = cli("events", "show", signal.event_type).output
+    sample = shown.split("sample payload (index 0)\n", 1)[1]
+    assert json.loads(sample) == sample_json(signal, 0)
+    sent = cli("produce", signal.event_type, "--topic", "t", "--json", sample, "--db", str(bus_db))
+    assert sent.exit_code == 0, sent.output
 
 
 def test_show_json_gives_fields_the_reference_schema_and_a_sample(
     reference_events: list[dict[str, Any]],
 ) -> None:
     """``events show --json`` gives the fields, the reference's Avro schema and a sample."""
-    reference = {event["wire_event_type"]: event for event in reference_events}
+    reference = {event["event_type"]: event for event in reference_events}
     event_type = "org.openedx.learning.course.enrollment.created.v1"
     result = cli("events", "show", event_type, "--json")
     assert result.exit_code == 0
@@ -119,8 +151,8 @@ def test_show_every_reference_schema_matches(reference_events: list[dict[str, An
     for event in reference_events:
         if not event["bus_compatible"]:
             continue
-        document = json.loads(cli("events", "show", event["wire_event_type"], "--json").output)
-        assert document["avro_schema"] == event["avro_schema"], event["wire_event_type"]
+        document = json.loads(cli("events", "show", event["event_type"], "--json").output)
+        assert document["avro_schema"] == event["avro_schema"], event["event_type"]
 
 
 def test_show_unknown_type_exits_2_and_suggests_close_matches() -> None:

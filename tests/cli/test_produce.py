@@ -16,6 +16,8 @@ ENROLLMENT = "org.openedx.learning.course.enrollment.created.v1"
 
 
 def _tail(db: Path, topic: str) -> list[dict[str, object]]:
+    if not db.exists():
+        return []
     result = cli(
         "tail", "--topic", topic, "--db", str(db), "--from-beginning", "--no-follow", "--json"
     )

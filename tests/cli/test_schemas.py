@@ -82,6 +82,14 @@ def test_an_unknown_event_type_is_a_usage_error(tmp_path: Path) -> None:
     assert "org.openedx.nope.v1" in output
 
 
+def test_a_signal_name_is_accepted_as_elsewhere(tmp_path: Path) -> None:
+    """``COURSE_ENROLLMENT_CREATED`` names the event here as in every other command."""
+    _export(tmp_path)
+    code, output = _run("check", "--dir", str(tmp_path), "COURSE_ENROLLMENT_CREATED")
+    assert code == 0, output
+    assert output.strip().endswith("1 unchanged, 0 compatible, 0 breaking, 0 new, 0 removed")
+
+
 def _manage(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "schema_settings.py").write_text(
         textwrap.dedent(

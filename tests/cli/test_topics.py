@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cli_helpers import cli
@@ -62,3 +63,21 @@ def test_a_malformed_age_is_a_usage_error(bus_db: Path) -> None:
     result = cli("trim", "--topic", "t", "--older-than", "a week", "--db", str(bus_db))
     assert result.exit_code == 2
     assert "not a duration like 90s, 15m, 12h, 7d or 2w" in result.output
+
+
+def test_topics_fits_80_columns_with_long_names(bus_db: Path) -> None:
+    """Long topic and group names fold inside their columns; the right edge stays."""
+    topic, group = "learning-course-enrollment-" * 3, "a-consumer-group-with-a-long-name"
+    cli("produce", ENROLLMENT, "--topic", topic, "--db", str(bus_db), "--count", "2", "-q")
+    consumed = cli(
+        "consume", "--topic", topic, "--group", group, "--db", str(bus_db), "--max-events", "1"
+    )
+    assert consumed.exit_code == 0, consumed.output
+    lines = cli("topics", "--db", str(bus_db)).stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[-1].startswith("└")
+    assert lines[-1].endswith("┘")
+    (listed,) = json.loads(cli("topics", "--db", str(bus_db), "--json").stdout)
+    assert listed["topic"] == topic
+    assert listed["groups"][0]["group"] == group
+    assert listed["groups"][0]["lag"] == 1

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# A real Django project, in a subprocess.
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("django", reason="Django is an optional dependency")
 
 PROJECT_DIR = Path(__file__).resolve().parent

@@ -136,8 +136,8 @@ class SchemaRegistryDouble:
     """The registry double, serving on a free port of 127.0.0.1 from a daemon thread."""
 
     def __init__(self) -> None:
-        handler = type("Handler", (_Handler,), {"store": _Store()})
-        self.store: _Store = handler.store
+        self.store = _Store()
+        handler = type("Handler", (_Handler,), {"store": self.store})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

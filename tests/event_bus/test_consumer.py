@@ -22,6 +22,7 @@ from openedx_events.event_bus import (
     list_dead_letters,
     replay_dead_letters,
 )
+from openedx_events.event_bus._private.deadletter import REPLAY_GROUP
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED, SESSION_LOGIN_COMPLETED
 from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal
@@ -241,6 +242,21 @@ def test_replayed_dead_letters_are_delivered_again_once(
     assert recorder.delivered == ids
     first = list_dead_letters(backend, "enrollments")[0].record.position
     assert len(replay_dead_letters(backend, "enrollments", positions=[first])) == 1
+
+
+def test_replays_tracked_before_the_replay_log_still_count(
+    backend: Backend, connect: Callable[..., Any]
+) -> None:
+    """A bus replayed by an older version (a bookkeeping group) does not replay those again."""
+    _produce(backend, 2)
+    connect(Recorder(always_fail=lambda data: True))
+    _consumer(backend).run(until_idle=True)
+    dlq = dead_letter_topic("enrollments")
+    (first,) = backend.claim(dlq, REPLAY_GROUP, REPLAY_GROUP, limit=1)
+    backend.commit(dlq, REPLAY_GROUP, REPLAY_GROUP, [first])
+    letters = list_dead_letters(backend, "enrollments")
+    assert [len(letter.replayed_at) for letter in letters] == [1, 0]
+    assert len(replay_dead_letters(backend, "enrollments")) == 1  # only the second
 
 
 def test_stop_finishes_the_current_event_commits_and_returns(

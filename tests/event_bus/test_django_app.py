@@ -36,6 +36,9 @@ SCRIPT = textwrap.dedent(
     """
 )
 
+# A real Django service, in a subprocess.
+pytestmark = pytest.mark.slow
+
 
 def _run(tmp_path: Path, key_field: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

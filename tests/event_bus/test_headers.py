@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import attrs
 import pytest
 
+from golden_data import wire_vectors
 from openedx_events.data import EventsMetadata
 from openedx_events.event_bus.headers import metadata_from_headers, metadata_to_headers
 from openedx_events.exceptions import EventDeserializationError
 
-_VECTORS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "wire_vectors.json"
-
 
 def _vector_params() -> list[Any]:
-    if not _VECTORS.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{_VECTORS} is absent"))]
-    vectors = json.loads(_VECTORS.read_text(encoding="utf-8"))
-    return [pytest.param(vector, id=vector["vector_id"]) for vector in vectors]
+    """The golden vectors' headers (tests/golden), one case per event type."""
+    vectors = [v for v in wire_vectors() if v["variant"] == "optionals_set"]
+    return [pytest.param(vector, id=vector["event_type"]) for vector in vectors]
 
 
 METADATA = EventsMetadata(

@@ -15,6 +15,9 @@ import pytest
 from openedx_events.event_bus import list_dead_letters
 from openedx_events.event_bus.sqlite import SqliteBackend
 
+# Real producer and consumer processes, killed and restarted.
+pytestmark = pytest.mark.slow
+
 WORKER = Path(__file__).with_name("_bus_worker.py")
 TOPIC = "enrollments"
 

@@ -10,6 +10,7 @@ import pytest
 from openedx_events.event_bus import Backend, BusProducer, decode_record, tail
 from openedx_events.exceptions import EventSerializationError, ProducerConfigurationError
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
+from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
 from openedx_events.samples import sample_event_data
 
 
@@ -37,8 +38,32 @@ def test_a_sent_event_reads_back_with_its_metadata_data_and_key(backend: Backend
 
 
 def test_a_key_field_that_leads_nowhere_stores_nothing(backend: Backend) -> None:
-    with pytest.raises(ProducerConfigurationError, match="has no 'nope'"):
+    with pytest.raises(ProducerConfigurationError, match="has no field 'nope'"):
         _send(backend, 0, event_key_field="enrollment.nope")
+    assert backend.read("t") == []
+
+
+def test_a_key_field_naming_a_record_stores_nothing(backend: Backend) -> None:
+    """A key must be a value; a whole record would key the message by its repr."""
+    with pytest.raises(ProducerConfigurationError, match=r"names a record \(CourseData\)"):
+        _send(backend, 0, event_key_field="enrollment.course")
+    assert backend.read("t") == []
+
+
+def test_metadata_of_another_signal_stores_nothing(backend: Backend) -> None:
+    """Sent under another event's metadata, the event would be delivered as that event."""
+    other = SESSION_LOGIN_COMPLETED.generate_signal_metadata()
+    with pytest.raises(ProducerConfigurationError, match=r"metadata of .*login\.completed"):
+        _send(backend, 0, event_metadata=other)
+    assert backend.read("t") == []
+
+
+@pytest.mark.parametrize("signal", [None, "org.openedx.learning.course.enrollment.created.v1"])
+def test_a_signal_that_is_not_a_signal_is_a_typed_error(backend: Backend, signal: Any) -> None:
+    with pytest.raises(ProducerConfigurationError, match="signal must be an OpenEdxPublicSignal"):
+        _send(backend, 0, signal=signal)
+    with pytest.raises(ProducerConfigurationError, match="signal must be an OpenEdxPublicSignal"):
+        BusProducer(backend).send_batch(signal=signal, topic="t", event_key_field=None, events=[])
     assert backend.read("t") == []
 
 

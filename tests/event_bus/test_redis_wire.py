@@ -1,34 +1,29 @@
 """Redis entries as the reference's Redis bus writes them, and entries nobody should have written.
 
 The reference stores an event as one stream entry whose fields are the seven metadata headers
-and ``event_data`` (the Avro bytes); the wire vectors (``shared/reference``) give those fields
-for one event of each bus-compatible type.
+and ``event_data`` (the Avro bytes); the golden wire vectors (``tests/golden``, written by the
+reference's own Redis bus code) give those fields for events of every bus-compatible type.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from golden_data import wire_vectors
 from openedx_events.event_bus import BusConsumer, BusProducer, RetryPolicy, decode_record
 from openedx_events.event_bus.redis import RedisBackend
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
 from openedx_events.samples import sample_event_data
 
-_VECTORS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "wire_vectors.json"
 FAST = RetryPolicy(max_attempts=2, initial_delay=0.001, max_delay=0.002)
 SIGNAL = COURSE_ENROLLMENT_CREATED
 
 
 def _vector_params() -> list[Any]:
-    if not _VECTORS.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{_VECTORS} is absent"))]
-    vectors = json.loads(_VECTORS.read_text(encoding="utf-8"))
-    return [pytest.param(vector, id=vector["vector_id"]) for vector in vectors]
+    return [pytest.param(vector, id=vector["vector_id"]) for vector in wire_vectors()]
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import sys
 import textwrap
 import threading
 
+import pytest
+
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 
 # A signal handler runs between two bytecodes of the main thread, which may be inside
@@ -26,6 +28,9 @@ _HANDLER_INSIDE_WAIT = textwrap.dedent(
         sys.exit(0 if stop.wait(5) else 3)
     """
 )
+
+# Real processes stopped by signals.
+pytestmark = pytest.mark.slow
 
 
 def test_a_signal_landing_inside_stop_wait_stops_without_deadlock() -> None:

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from broken_files import BROKEN_FILES
 from openedx_events.event_bus import (
     BusConsumer,
     BusProducer,
-    ConsumerStoppedError,
     EventBusStorageError,
     Message,
     RetryPolicy,
@@ -136,8 +136,10 @@ def test_a_read_only_file_can_be_read_but_writes_fail_clearly(
         assert [r.headers["id"] for r in backend.read(TOPIC)] == ids
         with pytest.raises(EventBusStorageError, match="read-only"):
             _produce(backend, 1)
-        with pytest.raises(ConsumerStoppedError, match="read-only"):
-            _consumer(backend, max_consecutive_errors=2, poll_interval=0.01).run()
+        # Waiting cannot make the file writable: the consumer stops at once, without a limit.
+        with pytest.raises(EventBusStorageError, match="read-only") as stopped:
+            _consumer(backend, poll_interval=0.01).run(until_idle=True)
+        assert stopped.value.permanent
         assert delivered == []
     finally:
         path.parent.chmod(0o755)
@@ -190,3 +192,52 @@ def test_many_connections_can_create_a_new_bus_file_at_once(tmp_path: Path) -> N
         for thread in threads:
             thread.join()
         assert errors == []
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_FILES))
+def test_a_consumer_stops_on_a_file_that_waiting_cannot_repair(tmp_path: Path, kind: str) -> None:
+    """Damaged, truncated, foreign or unopenable: the consumer stops with the cause at once."""
+    path = BROKEN_FILES[kind](tmp_path)
+    consumer = _consumer(SqliteBackend(path), poll_interval=0.01)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            consumer.run(until_idle=True)
+        except EventBusStorageError as error:
+            outcome.append(error)
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(timeout=10)
+    if runner.is_alive():  # the old behaviour: one log line a second, forever
+        consumer.stop()
+        runner.join(timeout=10)
+        pytest.fail(f"the consumer kept retrying the {kind} file {path}")
+    (error,) = outcome
+    assert isinstance(error, EventBusStorageError)
+    assert error.permanent
+    assert str(path) in str(error)
+
+
+def test_a_full_disk_and_a_lock_are_failures_that_pass(path: Path) -> None:
+    """SQLite's 'full' and 'locked' are retried by consumers, not taken as the end."""
+    backend = SqliteBackend(path, busy_timeout=0.05)
+    _produce(backend, 1)
+    with sqlite3.connect(path) as raw:
+        (pages,) = raw.execute("PRAGMA page_count").fetchone()
+    connection = backend._pool.get()  # the limit holds per connection: set it on the backend's
+    connection.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(EventBusStorageError, match="is full") as full:
+        _produce(backend, 200)
+    assert not full.value.permanent
+    connection.execute("PRAGMA max_page_count = 1073741823")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(EventBusStorageError, match="locked") as locked:
+            _produce(backend, 1)
+        assert not locked.value.permanent
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -7,6 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+# pytest itself, in a subprocess.
+pytestmark = pytest.mark.slow
+
 RECEIVER_THAT_BREAKS = """
 from openedx_events.analytics.signals import TRACKING_EVENT_EMITTED
 from openedx_events.samples import sample_event_data

@@ -11,9 +11,11 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "FieldPathError",
     "FieldSpec",
     "data_fields",
     "field_path_problem",
+    "field_path_value",
     "is_data_class",
     "reference_field_types",
     "type_label",
@@ -95,17 +97,72 @@ def type_label(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
-def field_path_problem(data: Mapping[str, Any], path: str) -> str | None:
-    """Why the dotted ``path`` names no field in a signal's ``data``; ``None`` when it does."""
+class FieldPathError(ValueError):
+    """A dotted field path leads nowhere; the message says where."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[str, tuple[str, ...]]:
     head, *rest = path.split(".")
-    if head not in data:
-        return f"the event carries no '{head}' (it carries {', '.join(data)})"
-    annotation = data[head]
+    return head, tuple(rest)
+
+
+def _walk(root: Mapping[str, Any], path: str, child: typing.Callable[[Any, str], Any]) -> Any:
+    # The one walk of a dotted path, over types or over values: a missing name is an error
+    # naming the step; a ``None`` on the way (an optional record left out) ends the walk.
+    head, rest = _steps(path)
+    if head not in root:
+        raise FieldPathError(f"the event carries no '{head}' (it carries {', '.join(root)})")
+    current = root[head]
     for part in rest:
-        if not is_data_class(annotation):
-            return f"'{part}' is not inside a record"
-        fields = {field.name: field.type for field in data_fields(annotation)}
-        if part not in fields:
-            return f"{annotation.__name__} has no field '{part}'"
-        annotation = fields[part]
+        if current is None:
+            return None
+        current = child(current, part)
+    return current
+
+
+def _field_type(annotation: Any, part: str) -> Any:
+    if not is_data_class(annotation):
+        raise FieldPathError(f"'{part}' is not inside a record")
+    for field in data_fields(annotation):
+        if field.name == part:
+            return field.type
+    raise FieldPathError(f"{annotation.__name__} has no field '{part}'")
+
+
+# (class, field name) pairs already known to be a field of an attrs class: keys are read on
+# every event sent, so each step is checked once.
+_known_steps: set[tuple[type, str]] = set()
+
+
+def _field_value(value: Any, part: str) -> Any:
+    cls = type(value)
+    if (cls, part) not in _known_steps:
+        fields = getattr(cls, "__attrs_attrs__", None)
+        if fields is None:
+            raise FieldPathError(f"'{part}' is not inside a record (a {cls.__name__})")
+        if getattr(fields, part, None) is None:
+            raise FieldPathError(f"{cls.__name__} has no field '{part}'")
+        _known_steps.add((cls, part))
+    return getattr(value, part)
+
+
+def field_path_problem(data: Mapping[str, Any], path: str) -> str | None:
+    """Why the dotted ``path`` names no field in a signal's ``data``; ``None`` when it does.
+
+    ``data`` maps each argument to its type, as ``OpenEdxPublicSignal.init_data`` does.
+    """
+    try:
+        _walk(data, path, _field_type)
+    except FieldPathError as error:
+        return str(error)
     return None
+
+
+def field_path_value(event_data: Mapping[str, Any], path: str) -> Any:
+    """The value at the dotted ``path`` of ``event_data``; ``None`` past a record left out.
+
+    Raises:
+        FieldPathError: the path names no field of the data.
+    """
+    return _walk(event_data, path, _field_value)

@@ -123,7 +123,17 @@ class OpenEdxPublicSignal:
         weak: bool = True,
         dispatch_uid: Hashable | None = None,
     ) -> Receiver:
-        """Connect ``receiver`` (Django semantics); return it, so it works as a decorator."""
+        """Connect ``receiver`` (Django semantics); return it, so it works as a decorator.
+
+        Raises:
+            ValueError: ``sender`` is given. Events are sent with ``sender=None``, so Django's
+                sender filter would leave such a receiver uncalled, silently.
+        """
+        if sender is not None:
+            raise ValueError(
+                f"{self.event_type}: events are sent with sender=None, so a receiver connected "
+                f"with sender={sender!r} would never be called; connect it without a sender"
+            )
         return self._receivers.connect(receiver, sender, weak, dispatch_uid)
 
     def disconnect(

@@ -11,9 +11,10 @@ import click
 
 from openedx_events._private.registry import load_all_signals
 from openedx_events._private.signal import OpenEdxPublicSignal
+from openedx_events.event_bus._private.records import check_topic
 from openedx_events.exceptions import UnknownEventTypeError
 
-__all__ = ["all_signals", "bus_options", "resolve_signal"]
+__all__ = ["all_signals", "bus_name", "bus_options", "resolve_signal"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,18 @@ def resolve_signal(event_type: str, param_hint: str = "EVENT_TYPE") -> OpenEdxPu
             if names:
                 message += f" Did you mean: {', '.join(names)}?"
         raise click.BadParameter(message, param_hint=param_hint) from error
+
+
+def bus_name(what: str) -> Callable[[click.Context, click.Parameter, str], str]:
+    """An option callback that checks a topic or consumer group name (printable, 1 to 249)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        try:
+            return check_topic(value, what=what)
+        except ValueError as error:
+            raise click.BadParameter(str(error), ctx, param) from error
+
+    return check
 
 
 def _use_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

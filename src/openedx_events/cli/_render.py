@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from openedx_events._private.fields import FieldPathError, field_path_value
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.records import Position
@@ -18,13 +19,16 @@ __all__ = ["echo_event", "event_document", "key_of"]
 
 
 def key_of(signal: OpenEdxPublicSignal, data: Mapping[str, Any]) -> str | None:
-    """The value at the signal's key field, as text (``None`` without one)."""
+    """The value at the signal's key field, as text (``None`` without one).
+
+    Only for showing: a path the data lacks shows no key (the producer refuses such a key).
+    """
     if not signal.event_key_field:
         return None
-    head, *rest = signal.event_key_field.split(".")
-    value = data.get(head)
-    for part in rest:
-        value = getattr(value, part, None)
+    try:
+        value = field_path_value(data, signal.event_key_field)
+    except FieldPathError:
+        return None
     return None if value is None else str(value)
 
 

@@ -14,6 +14,7 @@ from openedx_events._private.settings import configure
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
 from openedx_events.event_bus import dead_letter_topic
+from openedx_events.event_bus._private.deadletter import replay_log_topic
 from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["bus"]
@@ -48,10 +49,11 @@ def _status() -> list[dict[str, Any]]:
     listed = _bus.topics()
     depth = {info.name: info.length for info, _ in listed}
     letters = {dead_letter_topic(info.name) for info, _ in listed}
+    logs = {replay_log_topic(info.name) for info, _ in listed}
     rows = []
     for info, groups in listed:
-        if info.name in letters:
-            continue  # shown as the dead-letter depth of its topic
+        if info.name in letters or info.name in logs:
+            continue  # shown as the dead-letter depth of its topic, or bookkeeping
         rows.append(
             {
                 "topic": info.name,

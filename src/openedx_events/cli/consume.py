@@ -15,7 +15,7 @@ import click
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli import _bus
-from openedx_events.cli._common import all_signals, bus_options
+from openedx_events.cli._common import all_signals, bus_name, bus_options
 from openedx_events.cli._render import echo_event
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.exceptions import OpenEdxEventException
@@ -38,8 +38,13 @@ class _Printer:
 
 
 @click.command()
-@click.option("--topic", required=True, help="The topic to consume.")
-@click.option("--group", required=True, help="The consumer group to join.")
+@click.option("--topic", required=True, callback=bus_name("topic"), help="The topic to consume.")
+@click.option(
+    "--group",
+    required=True,
+    callback=bus_name("consumer group"),
+    help="The consumer group to join.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document per event.")
 @click.option(
     "--max-events", type=click.IntRange(min=1), help="Stop after handling this many events."
@@ -49,7 +54,7 @@ class _Printer:
 def consume(
     *, topic: str, group: str, as_json: bool, max_events: int | None, until_idle: bool
 ) -> None:
-    """Consume TOPIC as a member of GROUP, printing each event delivered.
+    """Consume the --topic as a member of the --group, printing each event delivered.
 
     Runs until SIGTERM or Ctrl-C, which finish the current event and commit first.
     """
@@ -84,7 +89,7 @@ def consume(
 
 
 @click.command()
-@click.option("--topic", required=True, help="The topic to watch.")
+@click.option("--topic", required=True, callback=bus_name("topic"), help="The topic to watch.")
 @click.option("--from-beginning", is_flag=True, help="Print the events already in the topic first.")
 @click.option(
     "--follow/--no-follow",
@@ -93,16 +98,29 @@ def consume(
     help="Keep waiting for new events, or stop at the end of the topic.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document per event.")
-@click.option("--poll", default=0.1, show_default=True, help="Seconds between looks at the topic.")
+@click.option(
+    "--poll",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds between looks at the topic.",
+)
 @bus_options
 def tail(*, topic: str, from_beginning: bool, follow: bool, as_json: bool, poll: float) -> None:
-    """Print the events of TOPIC as they arrive, without consuming them.
+    """Print the events of the --topic as they arrive, without consuming them.
 
     Each line starts with the event's position in the topic.
     """
     stop = threading.Event()
     with stop_on_signals(stop):
         position = None if from_beginning else _bus.topic_end(topic)
+        if follow:
+            if not _bus.topic_known(topic):
+                click.echo(
+                    f"the bus has no topic {topic} yet: waiting for its first event", err=True
+                )
+            where = "from its start" if position is None else f"after position {position}"
+            click.echo(f"tailing {topic} {where}; stop with Ctrl-C", err=True)
         try:
             events = _bus.read_topic(topic, after=position, follow=follow, stop=stop, poll=poll)
             for event in events:

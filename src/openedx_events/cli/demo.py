@@ -22,6 +22,7 @@ from openedx_events.cli._bus import dead_letters
 from openedx_events.cli._demo_run import DemoConfig, RunOutcome, run_processes, tail_log
 from openedx_events.cli._demo_stats import (
     DemoStats,
+    TypeStats,
     consumer_file,
     percentile,
     producer_file,
@@ -29,6 +30,7 @@ from openedx_events.cli._demo_stats import (
     runtime_retries,
 )
 from openedx_events.cli._wire import bus_signals, configure_sqlite_bus
+from openedx_events.event_bus.sqlite import SqliteBackend
 from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["demo"]
@@ -41,21 +43,36 @@ def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:,.1f}"
 
 
+def _subdomain(event_type: str) -> str:
+    return event_type.removeprefix("org.openedx.").split(".", 1)[0]
+
+
 def _table(stats: DemoStats, dead: Counter[str]) -> Table:
-    table = Table(title="Events per type (org.openedx.…)", show_footer=True)
-    table.add_column("event type", footer="total", overflow="fold", ratio=1)
+    """One row per subdomain, so the table stays short and the summary in view."""
+    groups: dict[str, TypeStats] = {}
+    for row in stats.by_type.values():
+        group = groups.setdefault(_subdomain(row.event_type), TypeStats(row.event_type))
+        group.produced += row.produced
+        group.delivered += row.delivered
+        group.retried += row.retried
+        group.latencies_ms.extend(row.latencies_ms)
+    dead_by_group = Counter[str]()
+    for event_type, number in dead.items():
+        dead_by_group[_subdomain(event_type)] += number
+    table = Table(title="Events per subdomain (org.openedx.…)", show_footer=True)
+    table.add_column("subdomain", footer="total", no_wrap=True)
     columns = ("sent", "delivered", "p50 ms", "p99 ms", "retried", "DLQ")
     for name in columns:
         table.add_column(name, justify="right", no_wrap=True)
-    for row in stats.by_type.values():
+    for name, row in sorted(groups.items()):
         table.add_row(
-            row.event_type.removeprefix("org.openedx."),
+            name,
             f"{row.produced:,}",
             f"{row.delivered:,}",
             _ms(row.p50_ms),
             _ms(row.p99_ms),
             f"{row.retried:,}",
-            f"{dead[row.event_type]:,}",
+            f"{dead_by_group[name]:,}",
         )
     latencies = stats.latencies_ms
     totals = (
@@ -155,8 +172,12 @@ def demo(
     producer or consumer process failed.
     """
     console = Console()
-    if db is not None and not db.parent.is_dir():
-        raise click.BadParameter(f"the folder {db.parent} does not exist", param_hint="--db")
+    if db is not None:
+        if not db.parent.is_dir():
+            raise click.BadParameter(
+                f"cannot create {db}: the folder {db.parent} does not exist", param_hint="--db"
+            )
+        _check_bus_file(db)
     with tempfile.TemporaryDirectory(prefix="openedx-events-demo-") as scratch:
         run_dir = Path(scratch)
         config = DemoConfig(
@@ -208,6 +229,15 @@ def demo(
             console.print("[red bold]A worker process failed.[/red bold]")
             raise SystemExit(EXIT_WORKER_FAILED)
         console.print("[green bold]Every event was delivered.[/green bold]")
+
+
+def _check_bus_file(db: Path) -> None:
+    """Open ``db`` once here, so a broken file is one clear error, not failing workers."""
+    backend = SqliteBackend(db)
+    try:
+        backend.topics()
+    finally:
+        backend.close()
 
 
 def _report_failures(console: Console, outcome: RunOutcome, config: DemoConfig) -> None:

@@ -119,7 +119,7 @@ def docs() -> None:
 @_MODULE
 @_CONFIG
 def build(output_format: str, out: Path, producer_config: dict[str, Any] | None) -> None:
-    """Write the catalog in one format into the directory OUT."""
+    """Write the catalog in one format into the --out directory."""
     catalog = _catalog(producer_config)
     written = _write(catalog, output_format, out)
     click.echo(f"wrote {len(catalog.events)} events as {output_format} to {out}")

@@ -8,8 +8,6 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.syntax import Syntax
-from rich.table import Table
 from rich.tree import Tree
 
 from openedx_events._private.fields import data_fields, is_data_class, type_label
@@ -30,7 +28,7 @@ def events() -> None:
 @click.option("--bus-only", is_flag=True, help="Only the events that can travel on the bus.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_events(bus_only: bool, as_json: bool) -> None:
-    """List every event type of the catalog (``events show`` gives the details of one)."""
+    """List every event type of the catalog ('events show' gives the details of one)."""
     rows: list[dict[str, Any]] = []
     for signal in all_signals():
         schema = bus_schema(signal)
@@ -48,19 +46,28 @@ def list_events(bus_only: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"{len(rows)} events")
-    table.add_column("event type (org.openedx.…)", overflow="fold")
-    table.add_column("signal", overflow="fold")
-    table.add_column("key field", overflow="fold")
-    table.add_column("bus", justify="center", no_wrap=True)
+    # Grouped by subdomain; each event on two lines, its type then its signal and key field,
+    # so that no name is ever folded in an 80-column terminal.
+    console = Console(highlight=False)
+    console.print(f"[bold]{len(rows)} events[/bold] (types start with org.openedx.)")
+    subdomain = None
     for row in rows:
-        table.add_row(
-            row["event_type"].removeprefix("org.openedx."),
-            row["signal_name"] or "",
-            row["event_key_field"] or "",
-            "yes" if row["bus_compatible"] else "[red]no[/red]",
+        head, _, rest = row["event_type"].removeprefix("org.openedx.").partition(".")
+        if head != subdomain:
+            subdomain = head
+            console.print(f"\n[bold]{escape(head)}[/bold]")
+        console.print(
+            f"  {escape(rest)}" + ("" if row["bus_compatible"] else "  [red](not on the bus)[/red]")
         )
-    Console().print(table)
+        details = [f"    [cyan]{escape(row['signal_name'] or '')}[/cyan]"]
+        if row["event_key_field"]:
+            key = f"key {escape(row['event_key_field'])}"
+            if len(details[0]) + len(key) + 2 - len("[cyan][/cyan]") > console.width:
+                details.append(f"    {key}")
+            else:
+                details[0] += f"  {key}"
+        for line in details:
+            console.print(line)
 
 
 def _field_tree(tree: Tree, cls: type, seen: tuple[type, ...]) -> None:
@@ -146,14 +153,16 @@ def show_event(event_type: str, index: int, as_json: bool) -> None:
     console.print(tree)
     schema = bus_schema(signal)
     console.print("[bold]Avro schema[/bold]")
+    # JSON is printed as it is, never wrapped or padded, so a copy of it stays valid JSON
+    # (the sample goes straight into 'produce --json').
     if schema is None:
         console.print("[red]none: this event cannot travel on the event bus[/red]")
     else:
-        console.print(Syntax(json.dumps(schema, indent=2), "json", word_wrap=True))
+        click.echo(json.dumps(schema, indent=2))
     console.print(f"[bold]sample payload[/bold] (index {index})")
     sample = sample_json(signal, index)
     if sample is not None:
-        console.print(Syntax(json.dumps(sample, indent=2), "json", word_wrap=True))
+        click.echo(json.dumps(sample, indent=2))
         return
     try:
         console.print(escape(repr(sample_event_data(signal, index))))

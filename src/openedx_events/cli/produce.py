@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from openedx_events.cli import _bus
-from openedx_events.cli._common import bus_options, resolve_signal
+from openedx_events.cli._common import bus_name, bus_options, resolve_signal
 from openedx_events.cli._render import key_of
 from openedx_events.cli._wire import bus_key_field, bus_schema, event_data_from_json
 from openedx_events.exceptions import OpenEdxEventException
@@ -19,8 +19,14 @@ __all__ = ["produce"]
 
 def _load_payload(text: str) -> Any:
     if text.startswith("@"):
-        with click.open_file(text[1:], encoding="utf-8") as stream:
-            text = stream.read()
+        name = text[1:]
+        try:
+            with click.open_file(name, encoding="utf-8") as stream:
+                text = stream.read()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            message = f"cannot read {name}: {reason}"
+            raise click.BadParameter(message, param_hint="--json") from error
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -28,26 +34,34 @@ def _load_payload(text: str) -> Any:
             f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
             param_hint="--json",
         ) from error
+    except RecursionError as error:
+        raise click.BadParameter("the JSON is nested too deeply", param_hint="--json") from error
 
 
 @click.command()
 @click.argument("event_type")
-@click.option("--topic", required=True, help="The topic to send to.")
+@click.option("--topic", required=True, callback=bus_name("topic"), help="The topic to send to.")
 @click.option(
     "--json",
     "payload",
     metavar="JSON",
-    help="The event data as JSON (as `events show` prints samples); @FILE reads a file, "
+    help="The event data as JSON (as 'events show' prints samples); @FILE reads a file, "
     "@- standard input. Without it, realistic samples are sent.",
 )
-@click.option("--count", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--count",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many events to send.",
+)
 @click.option("--index", default=0, show_default=True, help="The first sample to send.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the event ids.")
 @bus_options
 def produce(
     *, event_type: str, topic: str, payload: str | None, count: int, index: int, quiet: bool
 ) -> None:
-    """Send COUNT events of EVENT_TYPE to TOPIC, each with fresh metadata."""
+    """Send events of EVENT_TYPE to the --topic, each with fresh metadata."""
     signal = resolve_signal(event_type)
     if bus_schema(signal) is None:
         raise click.BadParameter(

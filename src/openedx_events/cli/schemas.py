@@ -8,7 +8,7 @@ import click
 
 from openedx_events._private.avro.snapshot import SNAPSHOT_DIR, check_schemas, export_schemas
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.exceptions import OpenEdxEventException
+from openedx_events.cli._common import resolve_signal
 
 __all__ = ["schemas"]
 
@@ -25,10 +25,7 @@ _DIR_OPTION = click.option(
 def _chosen(event_types: tuple[str, ...]) -> list[OpenEdxPublicSignal] | None:
     if not event_types:
         return None
-    try:
-        return [OpenEdxPublicSignal.get_signal_by_type(name) for name in event_types]
-    except OpenEdxEventException as error:
-        raise click.BadParameter(str(error), param_hint="EVENT_TYPE") from error
+    return [resolve_signal(name) for name in event_types]
 
 
 @click.group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from openedx_events.cli import _bus
-from openedx_events.cli._common import bus_options
+from openedx_events.cli._common import bus_name, bus_options
+from openedx_events.event_bus import Position
 
 __all__ = ["topics", "trim"]
 
@@ -36,19 +38,48 @@ class Duration(click.ParamType[timedelta]):
         return timedelta(**{_UNITS[unit]: int(amount)})
 
 
+def _json_position(position: Position | None) -> int | str | None:
+    # Positions are ints on some backends and stream ids or pairs on others; JSON gets text.
+    if position is None or isinstance(position, int):
+        return position
+    return str(position)
+
+
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @bus_options
-def topics() -> None:
+def topics(*, as_json: bool) -> None:
     """List the topics of the bus, with their consumer groups and how far behind they are."""
+    found = _bus.topics()
+    if as_json:
+        rows = [
+            {
+                "topic": info.name,
+                "records": info.length,
+                "last_position": _json_position(info.last_position),
+                "groups": [
+                    {
+                        "group": group.group,
+                        "committed": _json_position(group.committed),
+                        "lag": group.lag,
+                        "pending": group.pending,
+                        "consumers": list(group.consumers),
+                    }
+                    for group in groups
+                ],
+            }
+            for info, groups in found
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
     table = Table(title="topics")
-    table.add_column("topic", overflow="fold")
-    for name in ("records", "last position"):
+    table.add_column("topic", overflow="fold", ratio=1)
+    for name in ("records", "last"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("group", overflow="fold")
-    for name in ("committed", "lag", "pending"):
+    table.add_column("group", overflow="fold", ratio=1)
+    for name in ("committed", "lag", "pending", "consumers"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("consumers", overflow="fold", min_width=9)
-    for info, groups in _bus.topics():
+    for info, groups in found:
         last = "" if info.last_position is None else str(info.last_position)
         first = [escape(info.name), f"{info.length:,}", last]
         if not groups:
@@ -60,13 +91,13 @@ def topics() -> None:
                 "" if group.committed is None else str(group.committed),
                 f"{group.lag:,}",
                 f"{group.pending:,}",
-                escape(", ".join(group.consumers)),
+                str(len(group.consumers)),
             )
     Console().print(table)
 
 
 @click.command()
-@click.option("--topic", required=True, help="The topic to trim.")
+@click.option("--topic", required=True, callback=bus_name("topic"), help="The topic to trim.")
 @click.option(
     "--older-than",
     "age",
@@ -81,7 +112,7 @@ def topics() -> None:
 )
 @bus_options
 def trim(*, topic: str, age: timedelta, unconsumed: bool) -> None:
-    """Delete the old records of TOPIC that every consumer group has handled.
+    """Delete the old records of the --topic that every consumer group has handled.
 
     Records a group has yet to commit stay, whatever their age, unless --unconsumed. The
     idempotency guard forgets the event ids processed before the same cutoff.

@@ -6,7 +6,7 @@
 * the unittest mixins :class:`OpenEdxEventsTestMixin`, :class:`EventsIsolationMixin` and
   :class:`FreezeSignalCacheMixin`;
 * a pytest plugin (``openedx_events.testing.pytest_plugin``, loaded automatically) with the
-  ``openedx_events`` fixture and a strict mode built on these.
+  ``captured_events`` fixture and a strict mode built on these.
 """
 
 from openedx_events._private.signal import OpenEdxPublicSignal

@@ -111,7 +111,7 @@ def test_a_renamed_record_is_a_type_change() -> None:
 
 def test_nested_array_and_map_changes_are_found() -> None:
     """Item and value types are checked inside arrays and maps."""
-    old = {
+    old: dict[str, Any] = {
         "type": "record",
         "name": "R",
         "fields": [

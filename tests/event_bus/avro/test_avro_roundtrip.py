@@ -21,7 +21,10 @@ from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal
 
 ALL_SIGNALS = OpenEdxPublicSignal.all_events()
-_ids = {"ids": lambda signal: signal.event_type}
+
+
+def _signal_id(signal: OpenEdxPublicSignal) -> str:
+    return signal.event_type
 
 
 def _has_streams(signal: OpenEdxPublicSignal) -> bool:
@@ -36,7 +39,7 @@ def _assert_same_event(signal: OpenEdxPublicSignal, sent: Any, decoded: Any) -> 
         assert decoded == sent
 
 
-@pytest.mark.parametrize("signal", ALL_SIGNALS, **_ids)
+@pytest.mark.parametrize("signal", ALL_SIGNALS, ids=_signal_id)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_payloads_round_trip(signal: OpenEdxPublicSignal, data: st.DataObject) -> None:
@@ -46,7 +49,7 @@ def test_random_payloads_round_trip(signal: OpenEdxPublicSignal, data: st.DataOb
     _assert_same_event(signal, sent, deserialize_bytes_to_event_data(blob, signal))
 
 
-@pytest.mark.parametrize("signal", ALL_SIGNALS, **_ids)
+@pytest.mark.parametrize("signal", ALL_SIGNALS, ids=_signal_id)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fast_codec_agrees_with_the_checked_one(
@@ -60,7 +63,7 @@ def test_fast_codec_agrees_with_the_checked_one(
     _assert_same_event(signal, checked_decode(codec.fields, blob), codec.decode(blob))
 
 
-@pytest.mark.parametrize("signal", ALL_SIGNALS, **_ids)
+@pytest.mark.parametrize("signal", ALL_SIGNALS, ids=_signal_id)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_flat_schema_writes_and_reads_the_bytes_of_the_event_schema(
@@ -80,7 +83,7 @@ def test_the_flat_schema_writes_and_reads_the_bytes_of_the_event_schema(
 
 
 @pytest.mark.parametrize("optionals", [True, False])
-@pytest.mark.parametrize("signal", ALL_SIGNALS, **_ids)
+@pytest.mark.parametrize("signal", ALL_SIGNALS, ids=_signal_id)
 def test_every_sample_payload_round_trips(signal: OpenEdxPublicSignal, optionals: bool) -> None:
     """Every catalog event, the two with signatory images included, encodes and decodes."""
     for index in range(3):

@@ -179,7 +179,10 @@ def test_poison_messages_are_dead_lettered_with_their_reason_and_the_rest_delive
         signal=SIGNAL, topic=TOPIC, event_key_field=SIGNAL.event_key_field, events=events[:2]
     )
     raw = Producer({"bootstrap.servers": kafka_broker.bootstrap_servers})
-    good_headers = [("ce_type", SIGNAL.event_type.encode()), ("ce_id", b"not-a-uuid")]
+    good_headers: list[tuple[str, str | bytes | None]] = [
+        ("ce_type", SIGNAL.event_type.encode()),
+        ("ce_id", b"not-a-uuid"),
+    ]
     raw.produce(TOPIC, value=b"\x00\x00\x00\x00\x01garbage", headers=good_headers)
     raw.produce(
         TOPIC, value=b"not framed at all", headers=[("ce_type", SIGNAL.event_type.encode())]
@@ -271,7 +274,9 @@ def test_the_broker_stopped_and_started_while_producing_loses_no_event(
     kafka_broker.start()
     thread.join(timeout=120)
     assert done.is_set()
-    _wait_for(lambda: len(producer.spool) == 0, timeout=60)  # type: ignore[union-attr]
+    spool = producer.spool
+    assert spool is not None
+    _wait_for(lambda: len(spool) == 0, timeout=60)
     backend = make_kafka_backend(kafka_broker, schema_registry)
     try:
         stored = [r.headers["id"] for r in backend.read(TOPIC, limit=10_000)]

@@ -130,7 +130,7 @@ def test_events_cross_both_ways_with_identical_data_metadata_key_and_headers(
     )
 
     # Ours -> the reference: its receivers got our data and metadata.
-    expected = [
+    expected: list[dict[str, Any]] = [
         {
             "event_type": signal.event_type,
             "record": AvroSignalSerializer(signal).to_dict(data),

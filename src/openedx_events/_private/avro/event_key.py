@@ -16,6 +16,7 @@ import fastavro
 from openedx_events._private.avro.codec import codec_for
 from openedx_events._private.avro.diagnose import FieldProblem, checked_encode
 from openedx_events._private.avro.model import FieldNode, RecordNode
+from openedx_events._private.fields import FieldPathError, field_path_value
 from openedx_events.exceptions import EventSerializationError
 
 if TYPE_CHECKING:
@@ -121,18 +122,13 @@ def event_key_schema(signal: OpenEdxPublicSignal) -> dict[str, Any]:
 
 def event_key_value(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> Any:
     """The Python value at the signal's key path in ``event_data`` (a key, a str, ...)."""
-    path = _key_path(signal)
+    path = ".".join(_key_path(signal))
     try:
-        value: Any = event_data[path[0]]
-        for name in path[1:]:
-            value = getattr(value, name)
-    except (KeyError, AttributeError, TypeError) as error:
+        return field_path_value(event_data, path)
+    except FieldPathError as error:
         raise EventSerializationError(
-            signal.event_type,
-            f"the event key cannot be read: {error!r}",
-            field=signal.event_key_field,
+            signal.event_type, f"the event key cannot be read: {error}", field=path
         ) from error
-    return value
 
 
 def event_key_wire_value(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> Any:

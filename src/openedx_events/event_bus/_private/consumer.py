@@ -142,6 +142,7 @@ class BusConsumer(EventBusConsumer):
         self._stop = threading.Event()
         self._consecutive_errors = 0
         self._gave_up: str | None = None
+        self._broken: EventBusStorageError | None = None
 
     def __repr__(self) -> str:
         return (
@@ -156,6 +157,7 @@ class BusConsumer(EventBusConsumer):
 
         Raises:
             ConsumerStoppedError: ``max_consecutive_errors`` events failed in a row.
+            EventBusStorageError: the storage failed in a way waiting cannot cure.
         """
         with stop_on_signals(self._stop):
             self.run()
@@ -167,7 +169,9 @@ class BusConsumer(EventBusConsumer):
     def run(self, *, max_events: int | None = None, until_idle: bool = False) -> ConsumerStats:
         """Deliver events; return once stopped, after ``max_events``, or when idle if asked.
 
-        ``until_idle`` returns as soon as the group has nothing left to claim.
+        ``until_idle`` returns as soon as the group has nothing left to claim. Storage failures
+        that can pass (a lock, a full disk) are retried; a permanent one (a damaged, unreadable
+        or read-only file) stops the consumer with :class:`EventBusStorageError`.
         """
         self._seek_once()
         hook = self.pre_event_hook or _hook_from_settings()
@@ -204,6 +208,8 @@ class BusConsumer(EventBusConsumer):
             if self.liveness_file is not None:
                 self.liveness_file.unlink(missing_ok=True)
             log.info("%r stopped: %s", self, self.stats)
+        if self._broken is not None:
+            raise self._broken
         if self._gave_up is not None:
             raise ConsumerStoppedError(self._gave_up)
         return self.stats
@@ -372,11 +378,20 @@ class BusConsumer(EventBusConsumer):
         )
 
     def _storage(self, call: Callable[[], Any], *, count: bool = True) -> Any:
-        """Run a backend call; on a storage error log it, back off and return ``None``."""
+        """Run a backend call; on a storage error log it, back off and return ``None``.
+
+        A permanent error stops the loop instead: retrying it would only repeat it.
+        """
         try:
             return call()
         except EventBusStorageError as error:
             self.stats.storage_errors += 1
+            if error.permanent:
+                if self._broken is None:
+                    log.error("%r stops: %s", self, error)
+                    self._broken = error
+                self._stop.set()
+                return None
             log.error("%r: %s", self, error)
             if count:
                 self._failed(str(error))

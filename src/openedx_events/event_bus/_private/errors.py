@@ -21,7 +21,16 @@ class ConsumerStoppedError(OpenEdxEventException):
 
 
 class EventBusStorageError(OpenEdxEventException):
-    """The bus storage could not be read or written (locked, read-only, missing, corrupt)."""
+    """The bus storage could not be read or written (locked, read-only, missing, corrupt).
+
+    ``permanent`` tells a failure that waiting cannot cure (a damaged, unreadable or read-only
+    file, a missing directory) from one that can pass (a lock held by another writer, a full
+    disk, a dropped connection): consumers retry the second kind and stop on the first.
+    """
+
+    def __init__(self, message: str = "", *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class EventNotPublishedError(EventBusStorageError):

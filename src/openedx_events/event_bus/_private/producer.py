@@ -13,6 +13,7 @@ from openedx_events.event_bus._private.records import Message, Position
 from openedx_events.event_bus._private.spool import Spool
 from openedx_events.event_bus._private.topics import full_topic
 from openedx_events.event_bus._private.wire import encode_event
+from openedx_events.exceptions import ProducerConfigurationError
 
 __all__ = ["BusProducer", "EventBusProducer"]
 
@@ -37,6 +38,23 @@ class EventBusProducer(abc.ABC):
 
     def prepare_for_shutdown(self) -> None:  # noqa: B027  (buses without buffers need nothing)
         """Deliver anything still buffered; called before the process exits."""
+
+
+def _checked_signal(signal: object) -> OpenEdxPublicSignal:
+    if not isinstance(signal, OpenEdxPublicSignal):
+        raise ProducerConfigurationError(
+            "", f"signal must be an OpenEdxPublicSignal, not {signal!r}"
+        )
+    return signal
+
+
+def _check_metadata(signal: OpenEdxPublicSignal, metadata: EventsMetadata) -> None:
+    # The type header comes from the metadata: another event's metadata would make every
+    # consumer decode this event's bytes as that other event.
+    if metadata.event_type != signal.event_type:
+        raise ProducerConfigurationError(
+            signal.event_type, f"event_metadata is the metadata of {metadata.event_type}"
+        )
 
 
 class BusProducer(EventBusProducer):
@@ -68,9 +86,12 @@ class BusProducer(EventBusProducer):
 
         Raises:
             EventSerializationError: the data does not fit the event's schema.
-            ProducerConfigurationError: ``event_key_field`` does not lead to a value.
+            ProducerConfigurationError: ``signal`` is not a signal, ``event_metadata`` is of
+                another event, or ``event_key_field`` does not lead to a value.
             EventBusStorageError: the backend could not store the event (nor the spool).
         """
+        signal = _checked_signal(signal)
+        _check_metadata(signal, event_metadata)
         message = encode_event(signal, event_data, event_metadata, event_key_field)
         self._append(full_topic(topic), [message])
 
@@ -84,12 +105,15 @@ class BusProducer(EventBusProducer):
     ) -> list[Position]:
         """Publish many events of one signal in one write; return their positions.
 
-        Either every event is stored or, when one fails to encode or the write fails, none.
-        Events kept in the spool have no position yet: then the list is empty.
+        Either every event is stored or, when one fails a check of :meth:`send`, fails to
+        encode or the write fails, none. Events kept in the spool have no position yet: then
+        the list is empty.
         """
-        messages = [
-            encode_event(signal, data, metadata, event_key_field) for data, metadata in events
-        ]
+        signal = _checked_signal(signal)
+        messages = []
+        for data, metadata in events:
+            _check_metadata(signal, metadata)
+            messages.append(encode_event(signal, data, metadata, event_key_field))
         return self._append(full_topic(topic), messages)
 
     def prepare_for_shutdown(self) -> None:

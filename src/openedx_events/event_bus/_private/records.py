@@ -27,18 +27,20 @@ Position = int | str | tuple[int, int]
 _MAX_TOPIC_LENGTH = 249  # Kafka's limit, so a topic that works here works on every backend
 
 
-def check_topic(topic: str) -> str:
+def check_topic(topic: str, *, what: str = "topic") -> str:
     """Return ``topic`` if it can name a topic; any printable text up to 249 characters can.
+
+    ``what`` names the thing in the error (consumer groups follow the same rule).
 
     Raises:
         ValueError: the name is empty, too long, or holds control characters.
     """
     if not isinstance(topic, str) or not topic:
-        raise ValueError(f"a topic name must be a non-empty string, got {topic!r}")
+        raise ValueError(f"a {what} name must be a non-empty string, got {topic!r}")
     if len(topic) > _MAX_TOPIC_LENGTH:
-        raise ValueError(f"topic name {topic[:40]!r}... is longer than {_MAX_TOPIC_LENGTH}")
+        raise ValueError(f"{what} name {topic[:40]!r}... is longer than {_MAX_TOPIC_LENGTH}")
     if any(ord(char) < 32 or ord(char) == 127 for char in topic):
-        raise ValueError(f"topic name {topic!r} holds control characters")
+        raise ValueError(f"{what} name {topic!r} holds control characters")
     return topic
 
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from openedx_events._private.fields import FieldPathError, field_path_value
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.records import Message, Record
@@ -46,29 +47,38 @@ def _codec() -> _Codec:
     return _Codec(encode_event_data, decode_event_data, metadata_to_headers, metadata_from_headers)
 
 
+_records: dict[type, bool] = {}
+
+
+def _is_record(cls: type) -> bool:
+    # Cached: looking up a missing class attribute on some key classes costs half a microsecond.
+    found = _records.get(cls)
+    if found is None:
+        found = _records[cls] = attrs.has(cls)
+    return found
+
+
 def key_value(event_data: Mapping[str, Any], event_key_field: str | None, event_type: str) -> Any:
     """The value at the dotted path ``event_key_field`` of the data (``None`` without a path).
 
     Raises:
-        ProducerConfigurationError: the path does not lead to a value in this data.
+        ProducerConfigurationError: the path does not lead to a value in this data, or it
+            names a whole record (whose ``repr`` would make a meaningless key).
     """
     if not event_key_field:
         return None
-    head, *rest = event_key_field.split(".")
-    if head not in event_data:
+    try:
+        value = field_path_value(event_data, event_key_field)
+    except FieldPathError as error:
         raise ProducerConfigurationError(
-            event_type, f"event_key_field '{event_key_field}': the event has no '{head}'"
+            event_type, f"event_key_field '{event_key_field}': {error}"
+        ) from error
+    if _is_record(type(value)):
+        raise ProducerConfigurationError(
+            event_type,
+            f"event_key_field '{event_key_field}' names a record ({type(value).__name__}), "
+            "not a value; name one of its fields",
         )
-    value = event_data[head]
-    for part in rest:
-        if value is None:
-            return None
-        if not hasattr(value, part):
-            raise ProducerConfigurationError(
-                event_type,
-                f"event_key_field '{event_key_field}': {type(value).__name__} has no '{part}'",
-            )
-        value = getattr(value, part)
     return value
 
 

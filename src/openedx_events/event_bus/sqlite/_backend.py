@@ -105,7 +105,10 @@ class SqliteBackend(Backend):
             try:
                 yield connection
             except BaseException:
-                connection.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk, for one);
+                # a second ROLLBACK would fail and hide the real cause.
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
 

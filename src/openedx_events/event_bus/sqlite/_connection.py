@@ -16,29 +16,52 @@ from openedx_events.event_bus.sqlite._schema import create_schema
 __all__ = ["ConnectionPool", "storage_errors"]
 
 
+# SQLite's primary result codes for failures that can pass by themselves: another writer holds
+# the lock, the disk is full (until something is deleted), an I/O call was interrupted. Any
+# other failure (a corrupt page, a file that is not a database, a read-only or unopenable file)
+# stays until someone repairs the file.
+_PASSING = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_NOMEM,
+    sqlite3.SQLITE_INTERRUPT,
+}
+
+
+def _message(path: Path, busy_timeout: float, code: int, text: str) -> str:
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (
+            f"the event bus file {path} is locked by another connection; "
+            f"gave up after {busy_timeout:g}s ({text})"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return f"the disk of the event bus file {path} is full ({text})"
+    if code == sqlite3.SQLITE_READONLY:
+        return f"cannot write to the event bus file {path}: it is read-only ({text})"
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        return f"cannot open the event bus file {path} ({text})"
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT):
+        return f"the event bus file {path} is not a usable SQLite database ({text})"
+    return f"the event bus file {path} failed: {text}"
+
+
 @contextlib.contextmanager
 def storage_errors(path: Path, busy_timeout: float) -> Iterator[None]:
-    """Turn SQLite's errors into :class:`EventBusStorageError` naming the file and the cause."""
+    """Turn SQLite's errors into :class:`EventBusStorageError` naming the file and the cause.
+
+    The error is ``permanent`` unless waiting can cure it (see ``_PASSING``).
+    """
     try:
         yield
-    except sqlite3.OperationalError as error:
-        text = str(error)
-        if "locked" in text or "busy" in text:
-            message = (
-                f"the event bus file {path} is locked by another connection; "
-                f"gave up after {busy_timeout:g}s ({text})"
-            )
-        elif "readonly" in text or "read-only" in text:
-            message = f"cannot write to the event bus file {path}: it is read-only ({text})"
-        elif "unable to open" in text:
-            message = f"cannot open the event bus file {path} ({text})"
-        else:
-            message = f"the event bus file {path} failed: {text}"
-        raise EventBusStorageError(message) from error
-    except sqlite3.DatabaseError as error:
-        raise EventBusStorageError(
-            f"the event bus file {path} is not a usable SQLite database ({error})"
-        ) from error
+    except sqlite3.Error as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is None:  # raised by the sqlite3 module itself, not by the library
+            code = sqlite3.SQLITE_ERROR
+        primary = code & 0xFF
+        message = _message(path, busy_timeout, primary, str(error))
+        raise EventBusStorageError(message, permanent=primary not in _PASSING) from error
 
 
 class ConnectionPool:
