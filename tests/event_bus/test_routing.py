@@ -220,7 +220,7 @@ def test_connecting_again_applies_the_current_configuration(bus_settings: Path) 
     [
         ([], "must be a dict"),
         ({"org.openedx.learning.no.such.v1": {}}, "org.openedx.learning.no.such.v1"),
-        ({ENROLLED: ["a"]}, f"{ENROLLED}: must map topics"),
+        ({ENROLLED: ["a"]}, "must map topics to their settings"),
         ({ENROLLED: {"a": {"enabled": True}}}, "topic 'a': missing key 'event_key_field'"),
         ({ENROLLED: {"a": {**_route(), "extra": 1}}}, "unknown key 'extra'"),
         ({ENROLLED: {"a": _route(enabled="yes")}}, "'enabled' must be True or False"),

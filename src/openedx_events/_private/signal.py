@@ -282,12 +282,14 @@ class OpenEdxPublicSignal:
             if name not in data:
                 raise SenderValidationError(
                     self.event_type,
-                    f"missing argument '{name}' (expected {_type_name(expected)})",
+                    # The reference's wording first: code and tests written for it look for it.
+                    f"Missing required argument '{name}' (expected {_type_name(expected)})",
                 )
         unexpected = sorted(set(data) - set(self._data_keys))
         if unexpected:
             raise SenderValidationError(
                 self.event_type,
+                "There's a mismatch between initialization data and send_event arguments: "
                 f"unexpected argument '{unexpected[0]}'; the event takes "
                 + ", ".join(f"'{name}'" for name in self._data_keys),
             )
@@ -296,7 +298,8 @@ class OpenEdxPublicSignal:
             if not isinstance(value, expected):
                 raise SenderValidationError(
                     self.event_type,
-                    f"argument '{name}' must be {_type_name(expected)}, "
+                    f"The argument '{name}' is not instance of the Class Attribute 'type': "
+                    f"it must be {_type_name(expected)}, "
                     f"got {type(value).__name__}: {value!r}",
                 )
         raise AssertionError("_reject called with valid data")  # pragma: no cover

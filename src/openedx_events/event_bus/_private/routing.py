@@ -106,17 +106,23 @@ def validate_producer_config(
     """
     if not isinstance(config, Mapping):
         raise ProducerConfigurationError(
-            "", f"EVENT_BUS_PRODUCER_CONFIG must be a dict, got {type(config).__name__}"
+            "",
+            "Setting 'EVENT_BUS_PRODUCER_CONFIG' should be a dictionary with event_type as key: "
+            f"EVENT_BUS_PRODUCER_CONFIG must be a dict, got {type(config).__name__}",
         )
     routes: dict[OpenEdxPublicSignal, list[Route]] = {}
     for event_type, topics in config.items():
         try:
             signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
         except UnknownEventTypeError as error:
-            raise ProducerConfigurationError(event_type, str(error)) from error
+            raise ProducerConfigurationError(
+                event_type, f"No OpenEdxPublicSignal of type: '{event_type}'. {error}"
+            ) from error
         if not isinstance(topics, Mapping):
             raise ProducerConfigurationError(
-                event_type, f"must map topics to their settings, got {topics!r}"
+                event_type,
+                "Configuration for event_types should be a dict: "
+                f"it must map topics to their settings, got {topics!r}",
             )
         for topic, settings in topics.items():
             route = _route(signal, topic, settings)
@@ -135,24 +141,35 @@ def _route(signal: OpenEdxPublicSignal, topic: str, settings: object) -> Route |
     where = f"topic '{topic}'"
     if not isinstance(settings, Mapping):
         raise ProducerConfigurationError(
-            event_type, f"{where}: settings must be a dict, got {settings!r}"
+            event_type,
+            "One of the configuration objects is not a dictionary: "
+            f"{where}: settings must be a dict, got {settings!r}",
         )
     missing = sorted(_TOPIC_KEYS - set(settings))
     unknown = sorted(set(settings) - _TOPIC_KEYS - _OPTIONAL_TOPIC_KEYS)
     if missing or unknown:
-        problem = f"missing key '{missing[0]}'" if missing else f"unknown key '{unknown[0]}'"
+        problem = (
+            f"One of the configuration object is missing '{missing[0]}' key. "
+            f"{where}: missing key '{missing[0]}'"
+            if missing
+            else f"{where}: unknown key '{unknown[0]}'"
+        )
         raise ProducerConfigurationError(
             event_type,
-            f"{where}: {problem} (expected 'event_key_field', 'enabled' and optionally 'mode')",
+            f"{problem} (expected 'event_key_field', 'enabled' and optionally 'mode')",
         )
     enabled, key_field = settings["enabled"], settings["event_key_field"]
     if not isinstance(enabled, bool):
         raise ProducerConfigurationError(
-            event_type, f"{where}: 'enabled' must be True or False, got {enabled!r}"
+            event_type,
+            f"Expected type: {bool} for 'enabled', found: {type(enabled)}: "
+            f"{where}: 'enabled' must be True or False, got {enabled!r}",
         )
     if key_field is not None and not isinstance(key_field, str):
         raise ProducerConfigurationError(
-            event_type, f"{where}: 'event_key_field' must be a string, got {key_field!r}"
+            event_type,
+            f"Expected type: {str} for 'event_key_field', found: {type(key_field)}: "
+            f"{where}: 'event_key_field' must be a string, got {key_field!r}",
         )
     if key_field:
         _check_key_field(signal, key_field)
