@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -203,7 +204,11 @@ def reference(
         source, out = Path(workdir) / "job.json", Path(workdir) / "out.json"
         source.write_text(json.dumps(job))
         script = Path(__file__).with_name("_kafka_reference_bench.py")
-        subprocess.run([str(python), str(script), str(source), str(out)], check=True, cwd=workdir)
+        # The reference's process must import its own packages, not this checkout's.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EVENT_BUS_"))}
+        subprocess.run(
+            [str(python), str(script), str(source), str(out)], check=True, cwd=workdir, env=env
+        )
         figures: dict[str, Any] = json.loads(out.read_text())
         return figures
 

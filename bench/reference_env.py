@@ -33,6 +33,7 @@ from typing import Any
 __all__ = [
     "REFERENCE_REQUIREMENTS",
     "VENV_DIR",
+    "base_python",
     "have_python312",
     "python312_venv",
     "reference_python",
@@ -76,31 +77,47 @@ def emit(value):
 """
 
 
-def _base_python() -> str:
+def base_python() -> str:
+    """The Python 3.12 interpreter virtualenvs are built from (``REFERENCE_PYTHON`` overrides)."""
     return os.environ.get("REFERENCE_PYTHON", _DEFAULT_BASE_PYTHON)
 
 
 def have_python312() -> bool:
     """Whether the Python 3.12 the reference's virtualenvs are built from is on this machine."""
-    return Path(_base_python()).exists()
+    return Path(base_python()).exists()
 
 
-def python312_venv(name: str, requirements: Sequence[str]) -> Path:
+def python312_venv(
+    name: str,
+    requirements: Sequence[str],
+    *,
+    then: Sequence[str] = (),
+    depends_on: Sequence[Path] = (),
+) -> Path:
     """The interpreter of the Python 3.12 virtualenv ``bench/.venv-<name>``, built on first use.
 
-    The virtualenv is rebuilt when ``requirements`` (pip arguments: specifiers, paths, flags)
-    change. Interop tests use it too, for venvs that hold the reference's bus plugins.
+    ``requirements`` are pip arguments (specifiers, paths, flags); ``then``, when given, is a
+    second ``pip install`` run after the first, so a caller can check what installing it did to
+    the packages already there. The virtualenv is rebuilt when either list, or the content of a
+    file in ``depends_on`` (say, the pyproject of a package installed in editable mode), changes.
+    Interop tests use it too, for venvs that hold the reference's bus plugins.
 
     Raises:
         RuntimeError: no Python 3.12 interpreter was found.
+        subprocess.CalledProcessError: pip failed.
     """
     venv = Path(__file__).resolve().parent / f".venv-{name}"
     python = venv / "bin" / "python"
     stamp = venv / ".requirements"
-    digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
-    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+    digest = hashlib.sha256("\n".join(requirements).encode())
+    if then:
+        digest.update(b"\0then\0" + "\n".join(then).encode())
+    for path in depends_on:
+        digest.update(b"\0" + Path(path).read_bytes())
+    key = digest.hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == key:
         return python
-    base = _base_python()
+    base = base_python()
     if not Path(base).exists():
         raise RuntimeError(
             f"the reference implementation needs Python 3.12, not found at {base}; "
@@ -108,8 +125,11 @@ def python312_venv(name: str, requirements: Sequence[str]) -> Path:
         )
     print(f"building the virtualenv {venv} ...", file=sys.stderr)
     subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *requirements], check=True)
-    stamp.write_text(digest)
+    for step in (requirements, then):
+        if step:
+            pip = [str(python), "-m", "pip", "install", "--quiet", *step]
+            subprocess.run(pip, check=True)
+    stamp.write_text(key)
     return python
 
 

@@ -19,6 +19,8 @@ the Django-style receiver API (connecting something that is not callable, takes 
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "EventDeserializationError",
     "EventSerializationError",
@@ -49,15 +51,27 @@ class _EventError(OpenEdxEventException):
         super().__init__(f"{event_type}: {message}" if event_type else message)
 
 
-class InstantiationError(_EventError):
+class _ReferenceEventError(_EventError):
+    """An error the reference also raises; its message starts ``<ClassName> <event_type>: ``.
+
+    Code and tests written for the reference match on that form.
+    """
+
+    def __init__(self, event_type: str = "", message: str = "") -> None:
+        super().__init__(event_type, message)
+        self.message = f"{type(self).__name__} {self.message}"
+        self.args = (self.message,)
+
+
+class InstantiationError(_ReferenceEventError):
     """A signal could not be defined (for example, its event type is already taken)."""
 
 
-class SenderValidationError(_EventError):
+class SenderValidationError(_ReferenceEventError):
     """``send_event`` got arguments that do not match the signal's declared data."""
 
 
-class ProducerConfigurationError(_EventError):
+class ProducerConfigurationError(_ReferenceEventError):
     """The event bus producer settings are invalid for an event."""
 
 
@@ -69,6 +83,12 @@ class EventSerializationError(_EventError, TypeError):
         self.reason = message
         where = f"field '{field}': " if field else ""
         super().__init__(event_type, where + message)
+        # As with the reference's codec errors, args[0] is the reason alone; str() also
+        # names the event and the field.
+        self.args = (message,)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.event_type, self.reason, self.field)
 
 
 class EventDeserializationError(_EventError, TypeError):
@@ -79,6 +99,12 @@ class EventDeserializationError(_EventError, TypeError):
         self.reason = message
         where = f"field '{field}': " if field else ""
         super().__init__(event_type, where + message)
+        # As with the reference's codec errors, args[0] is the reason alone; str() also
+        # names the event and the field.
+        self.args = (message,)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.event_type, self.reason, self.field)
 
 
 class UnknownEventTypeError(OpenEdxEventException, KeyError):

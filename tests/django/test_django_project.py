@@ -6,7 +6,6 @@ of a process, so Django never gets configured in the main test process.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,23 +17,21 @@ pytestmark = pytest.mark.slow
 
 pytest.importorskip("django", reason="Django is an optional dependency")
 
-PROJECT_DIR = Path(__file__).resolve().parent
+from _django_helpers import PROJECT_DIR, project_env  # noqa: E402  (after the skip: needs Django)
 
 
-def test_django_project_tests_pass() -> None:
-    """@receiver, settings precedence, override_settings and the mixins under real Django."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
-        ),
-        "DJANGO_SETTINGS_MODULE": "djproject.settings",
-        # Set on purpose: the Django setting must win over it.
-        "EVENTS_SERVICE_NAME": "from-the-environment",
-        "PYTHONWARNINGS": "error",
-    }
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_django_project_tests_pass(
+    database: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """@receiver, settings, the mixins, the publishing modes and the outbox under real Django."""
+    db_name = request.getfixturevalue("postgres_database") if database == "postgresql" else None
+    # EVENTS_SERVICE_NAME is set on purpose: the Django setting must win over it.
+    env = project_env(
+        database, db_name, tmp_path / "bus.db", EVENTS_SERVICE_NAME="from-the-environment"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "django", "test", "djproject", "--verbosity", "2"],
+        [sys.executable, "-m", "django", "test", "djproject", "--verbosity", "2", "--noinput"],
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,
@@ -44,7 +41,7 @@ def test_django_project_tests_pass() -> None:
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "Ran 6 tests" in output
+    assert "Ran 20 tests" in output
     assert "OK" in output
 
 

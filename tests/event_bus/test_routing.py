@@ -16,6 +16,7 @@ from openedx_events.event_bus import (
     NoEventBusProducer,
     connect_producer_receivers,
     disconnect_producer_receivers,
+    encode_event,
     full_topic,
     general_signal_handler,
     get_backend,
@@ -59,6 +60,58 @@ def test_the_memory_bus_is_chosen_by_dotted_path(bus_settings: Path) -> None:
     assert consumer.backend is get_backend()
 
 
+def test_with_no_bus_configured_asking_for_a_producer_or_consumer_is_an_error(
+    bus_settings: Path,
+) -> None:
+    """No EVENT_BUS_PRODUCER/CONSUMER and no bus file: nothing to send to, said at once."""
+    configure(EVENT_BUS_SQLITE_PATH=None)
+    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER is not set"):
+        get_producer()
+    with pytest.raises(ConsumerConfigurationError, match="EVENT_BUS_CONSUMER is not set"):
+        make_single_consumer(topic="t", group_id="g")
+    assert not bus_settings.exists()
+
+
+def test_with_no_bus_configured_routes_stay_in_the_process_with_one_warning(
+    bus_settings: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure(
+        EVENT_BUS_SQLITE_PATH=None,
+        EVENT_BUS_PRODUCER_CONFIG={
+            ENROLLED: {"a": _route(), "b": _route(), "off": _route(enabled=False)}
+        },
+    )
+    received: list[Any] = []
+
+    def receiver(**kwargs: Any) -> None:
+        received.append(kwargs)
+
+    COURSE_ENROLLMENT_CREATED.connect(receiver)
+    try:
+        assert connect_producer_receivers() == {}
+        COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    finally:
+        COURSE_ENROLLMENT_CREATED.disconnect(receiver)
+    assert len(received) == 1  # in-process receivers still get the event
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "event bus is inactive" in warning.getMessage()
+    assert "2 enabled route(s) of EVENT_BUS_PRODUCER_CONFIG" in warning.getMessage()
+    assert not bus_settings.exists()
+
+
+def test_a_bad_config_is_refused_even_with_no_bus_configured(bus_settings: Path) -> None:
+    configure(EVENT_BUS_SQLITE_PATH=None, EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": {}}})
+    with pytest.raises(ProducerConfigurationError, match="missing key"):
+        connect_producer_receivers()
+
+
+def test_the_embedded_bus_is_one_setting_away(bus_settings: Path) -> None:
+    """Setting EVENT_BUS_SQLITE_PATH alone makes it the producer and the consumer."""
+    configure(EVENT_BUS_PRODUCER=None, EVENT_BUS_CONSUMER=None)
+    assert isinstance(get_producer(), BusProducer)
+    assert isinstance(make_single_consumer(topic="t", group_id="g"), BusConsumer)
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [
@@ -100,7 +153,7 @@ def test_a_configured_signal_is_published_to_each_enabled_topic(bus_settings: Pa
             ENROLLED: {"a": _route(), "b": _route(key=None), "off": _route(enabled=False)}
         },
     )
-    assert connect_producer_receivers() == {ENROLLED: [("a", KEY), ("b", None)]}
+    assert connect_producer_receivers() == {ENROLLED: [("a", KEY, None), ("b", None, None)]}
     data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
     COURSE_ENROLLMENT_CREATED.send_event(**data)
     SESSION_LOGIN_COMPLETED.send_event(**sample_event_data(SESSION_LOGIN_COMPLETED, 1))
@@ -167,7 +220,7 @@ def test_connecting_again_applies_the_current_configuration(bus_settings: Path) 
     [
         ([], "must be a dict"),
         ({"org.openedx.learning.no.such.v1": {}}, "org.openedx.learning.no.such.v1"),
-        ({ENROLLED: ["a"]}, f"{ENROLLED}: must map topics"),
+        ({ENROLLED: ["a"]}, "must map topics to their settings"),
         ({ENROLLED: {"a": {"enabled": True}}}, "topic 'a': missing key 'event_key_field'"),
         ({ENROLLED: {"a": {**_route(), "extra": 1}}}, "unknown key 'extra'"),
         ({ENROLLED: {"a": _route(enabled="yes")}}, "'enabled' must be True or False"),
@@ -225,3 +278,51 @@ def test_a_broken_producer_setting_fails_when_routes_are_connected(bus_settings:
     with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER"):
         connect_producer_receivers()
     assert not any("event bus publisher" in repr(r) for r in COURSE_ENROLLMENT_CREATED.receivers)
+
+
+def test_a_route_may_name_its_publishing_mode(bus_settings: Path) -> None:
+    configure(
+        EVENT_BUS_PRODUCER_CONFIG={
+            ENROLLED: {"a": {**_route(), "mode": "immediate"}, "b": {**_route(), "mode": None}}
+        }
+    )
+    assert connect_producer_receivers() == {ENROLLED: [("a", KEY, "immediate"), ("b", KEY, None)]}
+
+
+def test_without_a_transaction_manager_on_commit_publishes_at_once(bus_settings: Path) -> None:
+    """The core knows no transactions: the default mode, on_commit, has nothing to wait for."""
+    configure(EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": _route()}})
+    connect_producer_receivers()
+    COURSE_ENROLLMENT_CREATED.send_event(**sample_event_data(COURSE_ENROLLMENT_CREATED, 1))
+    assert len(get_backend().read("a")) == 1
+
+
+@pytest.mark.parametrize(
+    ("route_mode", "default", "message"),
+    [
+        ("later", None, "topic 'a': 'mode': unknown mode 'later'"),
+        ("outbox", None, "the 'outbox' mode needs the Django app"),
+        (None, "outbox", "EVENT_BUS_PRODUCER_MODE: the 'outbox' mode needs the Django app"),
+        (None, "sometimes", "EVENT_BUS_PRODUCER_MODE: unknown mode 'sometimes'"),
+    ],
+)
+def test_a_mode_that_cannot_be_carried_out_fails_at_connection(
+    bus_settings: Path, route_mode: str | None, default: str | None, message: str
+) -> None:
+    configure(
+        EVENT_BUS_PRODUCER_MODE=default,
+        EVENT_BUS_PRODUCER_CONFIG={ENROLLED: {"a": {**_route(), "mode": route_mode}}},
+    )
+    with pytest.raises(ProducerConfigurationError, match=message):
+        connect_producer_receivers()
+
+
+def test_send_encoded_publishes_the_bytes_encoded_earlier(bus_settings: Path) -> None:
+    configure(EVENT_BUS_TOPIC_PREFIX="dev")
+    data = sample_event_data(COURSE_ENROLLMENT_CREATED, 1)
+    metadata = COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    message = encode_event(COURSE_ENROLLMENT_CREATED, data, metadata, KEY)
+    producer = get_producer()
+    assert isinstance(producer, BusProducer)
+    producer.send_encoded("a", [message, message])
+    assert [r.message for r in get_backend().read("dev-a")] == [message, message]

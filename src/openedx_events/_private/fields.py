@@ -17,6 +17,7 @@ __all__ = [
     "field_path_problem",
     "field_path_value",
     "is_data_class",
+    "reference_field_types",
     "type_label",
 ]
 
@@ -49,13 +50,31 @@ def _strip_none(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
+def reference_field_types(
+    cls: type,
+    fields: list[attrs.Attribute],  # type: ignore[type-arg]
+) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+    """An attrs ``field_transformer``: a field defaulting to None gets its type without ``| None``.
+
+    The reference declares such a field ``attr.ib(type=X, default=None)``, so its
+    ``attrs.fields(cls).f.type`` is ``X``; tools written against it read that. The annotation,
+    which type checkers and :func:`data_fields` read, keeps the ``| None``.
+    """
+    return [
+        field.evolve(type=_strip_none(field.type)[0]) if field.default is None else field
+        for field in fields
+    ]
+
+
 @functools.cache
 def data_fields(cls: type) -> tuple[FieldSpec, ...]:
     """The fields of data class ``cls`` in wire order (attrs order, inherited fields first)."""
-    attrs.resolve_types(cls)
+    # The annotations, not Attribute.type (see reference_field_types); resolve_types would
+    # overwrite the latter.
+    hints = typing.get_type_hints(cls)
     specs = []
     for field in attrs.fields(cls):
-        annotation, union_with_none = _strip_none(field.type)
+        annotation, union_with_none = _strip_none(hints.get(field.name, field.type))
         has_default = field.default is not attrs.NOTHING
         specs.append(
             FieldSpec(

@@ -15,6 +15,8 @@ from openedx_events._private.metadata import (
     library_version_tuple,
     metadata_from_checked_fields,
 )
+from openedx_events._private.observability import metrics, tracing
+from openedx_events._private.observability.logfields import describe_error, exc_info, log_fields
 from openedx_events._private.receivers import Receiver, ReceiverList, ReceiverRef
 from openedx_events._private.registry import SignalRegistry, default_registry, load_all_signals
 from openedx_events._private.uuid1 import uuid1
@@ -214,6 +216,17 @@ class OpenEdxPublicSignal:
         if not self._allow_events:
             return []
         metadata = self.generate_signal_metadata(time=time)
+        instruments = metrics.instruments()
+        if instruments is not None:
+            instruments.child(instruments.sent, self.event_type).inc()
+        if tracing.active():
+            with tracing.create_span(self.event_type, str(metadata.id)):
+                return self._send_new(metadata, send_robust, data)
+        return self._send_new(metadata, send_robust, data)
+
+    def _send_new(
+        self, metadata: EventsMetadata, send_robust: bool, data: dict[str, Any]
+    ) -> list[tuple[Receiver, Any]]:
         if _observers:
             _notify(self, metadata, False, data)
         refs = self._receivers.refs()
@@ -269,12 +282,14 @@ class OpenEdxPublicSignal:
             if name not in data:
                 raise SenderValidationError(
                     self.event_type,
-                    f"missing argument '{name}' (expected {_type_name(expected)})",
+                    # The reference's wording first: code and tests written for it look for it.
+                    f"Missing required argument '{name}' (expected {_type_name(expected)})",
                 )
         unexpected = sorted(set(data) - set(self._data_keys))
         if unexpected:
             raise SenderValidationError(
                 self.event_type,
+                "There's a mismatch between initialization data and send_event arguments: "
                 f"unexpected argument '{unexpected[0]}'; the event takes "
                 + ", ".join(f"'{name}'" for name in self._data_keys),
             )
@@ -283,7 +298,8 @@ class OpenEdxPublicSignal:
             if not isinstance(value, expected):
                 raise SenderValidationError(
                     self.event_type,
-                    f"argument '{name}' must be {_type_name(expected)}, "
+                    f"The argument '{name}' is not instance of the Class Attribute 'type': "
+                    f"it must be {_type_name(expected)}, "
                     f"got {type(value).__name__}: {value!r}",
                 )
         raise AssertionError("_reject called with valid data")  # pragma: no cover
@@ -327,13 +343,14 @@ class OpenEdxPublicSignal:
     def _log_failure(
         self, receiver: Receiver, metadata: EventsMetadata, error: Exception
     ) -> Exception:
+        text, fields = log_fields(event_id=metadata.id, event_type=self.event_type)
         log.error(
-            "Receiver %r of %s (event id %s) raised %r",
-            receiver,
-            self.event_type,
-            metadata.id,
-            error,
-            exc_info=error,
+            "Receiver %s raised %s%s",
+            getattr(receiver, "__qualname__", repr(receiver)),
+            describe_error(error),
+            text,
+            extra=fields,
+            exc_info=exc_info(error),
         )
         return error
 

@@ -2,12 +2,14 @@
 
 import attrs
 
+from openedx_events._private.fields import reference_field_types
+
 __all__ = [
     "RoleAssignmentData",
 ]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class RoleAssignmentData:
     """A role held by a subject (such as a user) within a scope (such as a library).
 

@@ -10,11 +10,18 @@ from typing import Any, TypeVar
 import click
 
 from openedx_events._private.registry import load_all_signals
+from openedx_events._private.settings import configure, get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.records import check_topic
 from openedx_events.exceptions import UnknownEventTypeError
 
-__all__ = ["all_signals", "bus_name", "bus_options", "resolve_signal"]
+__all__ = [
+    "all_signals",
+    "bus_name",
+    "bus_options",
+    "default_to_embedded_bus",
+    "resolve_signal",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +62,20 @@ def bus_name(what: str) -> Callable[[click.Context, click.Parameter, str], str]:
             raise click.BadParameter(str(error), ctx, param) from error
 
     return check
+
+
+def default_to_embedded_bus() -> None:
+    """Point the commands at the embedded bus in ``./openedx-events.db`` unless a file is set.
+
+    A service runs no bus unless its settings name one; the command line is for trying and
+    inspecting a bus, so it needs none configured. ``--db`` and ``EVENT_BUS_PRODUCER`` /
+    ``EVENT_BUS_CONSUMER`` still win.
+    """
+    if not get_setting("EVENT_BUS_SQLITE_PATH"):
+        # Imported here: the bus package is not needed by --help or the catalog commands.
+        from openedx_events.event_bus.sqlite import DEFAULT_PATH  # noqa: PLC0415
+
+        configure(EVENT_BUS_SQLITE_PATH=DEFAULT_PATH)
 
 
 def _use_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

@@ -13,7 +13,8 @@ from rich.table import Table
 from openedx_events._private.settings import configure
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
-from openedx_events.event_bus import dead_letter_topic
+from openedx_events.cli.outbox import outbox_summary, setup_django
+from openedx_events.event_bus import GroupInfo, dead_letter_topic
 from openedx_events.event_bus._private.deadletter import replay_log_topic
 from openedx_events.exceptions import OpenEdxEventException
 
@@ -60,19 +61,36 @@ def _status() -> list[dict[str, Any]]:
                 "length": info.length,
                 "last_position": None if info.last_position is None else str(info.last_position),
                 "dead_letters": depth.get(dead_letter_topic(info.name), 0),
-                "groups": [
-                    {
-                        "group": group.group,
-                        "committed": None if group.committed is None else str(group.committed),
-                        "lag": group.lag,
-                        "pending": group.pending,
-                        "consumers": list(group.consumers),
-                    }
-                    for group in groups
-                ],
+                "groups": [_group_row(group) for group in groups],
             }
         )
+        if info.partitions is not None:
+            rows[-1]["partitions"] = info.partitions
     return rows
+
+
+def _group_row(group: GroupInfo) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "group": group.group,
+        "committed": None if group.committed is None else str(group.committed),
+        "lag": group.lag,
+        "pending": group.pending,
+        "consumers": list(group.consumers),
+    }
+    if group.partitions:
+        row["partitions"] = [
+            {"partition": p.partition, "committed": p.committed, "lag": p.lag}
+            for p in group.partitions
+        ]
+    return row
+
+
+def _offsets(group: dict[str, Any]) -> str:
+    """``partition:next offset`` of each partition, ``-`` where nothing was committed."""
+    return " ".join(
+        f"{p['partition']}:{'-' if p['committed'] is None else p['committed']}"
+        for p in group.get("partitions", ())
+    )
 
 
 @bus.command()
@@ -93,9 +111,20 @@ def _status() -> list[dict[str, Any]]:
     is_eager=True,
     help="Look at the Kafka bus of these bootstrap servers (default: the configured bus).",
 )
+@click.option(
+    "--settings",
+    "django_settings",
+    help="A Django service's settings (default: DJANGO_SETTINGS_MODULE): show its outbox too.",
+)
 @bus_options
-def status(*, as_json: bool) -> None:
-    """Per topic: its length, dead letters, and each group's lag, pending entries, consumers."""
+def status(*, as_json: bool, django_settings: str | None) -> None:
+    """Per topic: its length, dead letters, and each group's lag, pending entries, consumers.
+
+    For a Django service, the outbox follows: unsent events, the oldest one's age, and relay
+    errors (as JSON: ``openedx-events outbox status --json``). On Kafka also each topic's
+    partitions and each group's committed offset per partition.
+    """
+    with_outbox = setup_django(django_settings, required=False)
     try:
         rows = _status()
         name = _bus.backend_name()
@@ -104,24 +133,37 @@ def status(*, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    partitioned = any("partitions" in row for row in rows)  # Kafka: show them
     table = Table(title=f"bus status ({escape(name)})")
     table.add_column("topic", overflow="fold")
-    for name in ("length", "dead letters"):
+    for name in (
+        ("partitions", "length", "dead letters") if partitioned else ("length", "dead letters")
+    ):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("group", overflow="fold")
+    if partitioned:
+        table.add_column("committed (partition:offset)", overflow="fold")
     for name in ("lag", "pending"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("consumers holding entries", overflow="fold", min_width=9)
     for row in rows:
         first = [escape(row["topic"]), f"{row['length']:,}", f"{row['dead_letters']:,}"]
+        if partitioned:
+            first.insert(1, f"{row.get('partitions', 0):,}")
+        blank = [""] * len(first)
         if not row["groups"]:
-            table.add_row(*first, "", "", "", "")
+            table.add_row(*first, *([""] * (5 if partitioned else 4)))
         for index, group in enumerate(row["groups"]):
+            offsets = [escape(_offsets(group))] if partitioned else []
             table.add_row(
-                *(first if index == 0 else ["", "", ""]),
+                *(first if index == 0 else blank),
                 escape(group["group"]),
+                *offsets,
                 f"{group['lag']:,}",
                 f"{group['pending']:,}",
                 escape(", ".join(group["consumers"])),
             )
     Console().print(table)
+    if with_outbox:
+        for line in outbox_summary():
+            click.echo(line)

@@ -17,6 +17,7 @@ from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.cli import _bus
 from openedx_events.cli._common import all_signals, bus_name, bus_options
 from openedx_events.cli._render import echo_event
+from openedx_events.event_bus._private.observer import serve_observability
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.exceptions import OpenEdxEventException
 
@@ -50,9 +51,20 @@ class _Printer:
     "--max-events", type=click.IntRange(min=1), help="Stop after handling this many events."
 )
 @click.option("--until-idle", is_flag=True, help="Stop when the group has nothing left to do.")
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(min=0, max=65535),
+    help="Serve /metrics, /livez and /readyz on this port while consuming.",
+)
 @bus_options
 def consume(
-    *, topic: str, group: str, as_json: bool, max_events: int | None, until_idle: bool
+    *,
+    topic: str,
+    group: str,
+    as_json: bool,
+    max_events: int | None,
+    until_idle: bool,
+    metrics_port: int | None,
 ) -> None:
     """Consume the --topic as a member of the --group, printing each event delivered.
 
@@ -62,8 +74,16 @@ def consume(
     signals = all_signals()
     for each in signals:
         each.connect(printer, weak=False)
+    server = None
     try:
         consumer = _bus.consumer(topic, group)
+        if metrics_port is not None:
+            try:
+                server = serve_observability(metrics_port, consumer=consumer)
+            except OSError as error:
+                raise click.ClickException(
+                    f"cannot serve metrics on port {metrics_port}: {error}"
+                ) from error
         run = getattr(consumer, "run", None)
         if max_events is None and not until_idle:
             click.echo(f"consuming {topic} as group {group}; stop with Ctrl-C or SIGTERM", err=True)
@@ -77,6 +97,8 @@ def consume(
     except OpenEdxEventException as error:
         raise click.ClickException(str(error)) from error
     finally:
+        if server is not None:
+            server.close()
         for each in signals:
             each.disconnect(printer)
     stats = getattr(consumer, "stats", None)

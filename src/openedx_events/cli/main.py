@@ -13,12 +13,14 @@ from typing import Any
 import click
 
 from openedx_events._private.version import VERSION
+from openedx_events.cli._common import default_to_embedded_bus
 from openedx_events.cli.bus import bus
 from openedx_events.cli.consume import consume, tail
 from openedx_events.cli.demo import demo
 from openedx_events.cli.dlq import dlq
 from openedx_events.cli.docs import docs
 from openedx_events.cli.events import events
+from openedx_events.cli.outbox import outbox
 from openedx_events.cli.produce import produce
 from openedx_events.cli.schemas import schemas
 from openedx_events.cli.topics import topics, trim
@@ -61,6 +63,7 @@ class _Boundary(click.Group):
 @click.version_option(VERSION, prog_name="openedx-events")
 def main() -> None:
     """Open edX events: the event catalog, and the event bus that carries it."""
+    default_to_embedded_bus()
 
 
 main.add_command(events)
@@ -73,4 +76,5 @@ main.add_command(bus)
 main.add_command(trim)
 main.add_command(demo)
 main.add_command(schemas)
+main.add_command(outbox)
 main.add_command(docs)

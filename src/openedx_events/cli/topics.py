@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -20,8 +21,15 @@ __all__ = ["topics", "trim"]
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _DURATION = re.compile(r"(\d+)([smhdw])")
 
+# click.ParamType takes a type argument only in recent click releases; subscripting it at run
+# time would break the older ones the package allows.
+if TYPE_CHECKING:
+    _DurationBase = click.ParamType[timedelta]
+else:
+    _DurationBase = click.ParamType
 
-class Duration(click.ParamType[timedelta]):
+
+class Duration(_DurationBase):
     """A length of time such as ``90s``, ``15m``, ``12h``, ``7d`` or ``2w``."""
 
     name = "duration"

@@ -1,7 +1,7 @@
 """Data classes of the content_authoring events."""
 
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, List
 
 import attrs
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -11,6 +11,8 @@ from opaque_keys.edx.locator import (
     LibraryLocatorV2,
     LibraryUsageLocatorV2,
 )
+
+from openedx_events._private.fields import reference_field_types
 
 __all__ = [
     "CertificateConfigData",
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CertificateSignatoryData:
     """A person who signs a course certificate, with the signature image."""
 
@@ -39,18 +41,18 @@ class CertificateSignatoryData:
     title: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CertificateConfigData:
     """A course certificate configuration as set up in Studio."""
 
     certificate_type: str
     course_key: CourseKey
     title: str
-    signatories: list[CertificateSignatoryData] = attrs.field(factory=list)
+    signatories: List[CertificateSignatoryData] = attrs.field(factory=list)
     is_active: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ContentLibraryData:
     """A content library (v2)."""
 
@@ -58,21 +60,21 @@ class ContentLibraryData:
     update_blocks: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ContentObjectData:
     """Any content object, named by its id (a usage key, a collection key, ...)."""
 
     object_id: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ContentObjectChangedData(ContentObjectData):
     """A content object together with what changed on it (tags, collections, ...)."""
 
-    changes: list[str] = attrs.field(factory=list)
+    changes: List[str] = attrs.field(factory=list)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseScheduleData:
     """The dates and pacing of a course run."""
 
@@ -83,7 +85,7 @@ class CourseScheduleData:
     enrollment_end: datetime | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseCatalogData:
     """What catalog consumers need to know about a course run."""
 
@@ -94,14 +96,14 @@ class CourseCatalogData:
     invitation_only: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseData:
     """A course run, named by its key."""
 
     course_key: CourseKey
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class XBlockData:
     """An XBlock in a course."""
 
@@ -110,14 +112,14 @@ class XBlockData:
     version: UsageKey | None = attrs.field(default=None, kw_only=True)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class DuplicatedXBlockData(XBlockData):
     """An XBlock copied from another one."""
 
     source_usage_key: UsageKey
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LibraryBlockData:
     """A block in a content library (v2)."""
 
@@ -125,7 +127,7 @@ class LibraryBlockData:
     usage_key: LibraryUsageLocatorV2
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LibraryCollectionData:
     """A collection in a content library (v2)."""
 
@@ -133,7 +135,7 @@ class LibraryCollectionData:
     background: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LibraryContainerData:
     """A container (such as a unit) in a content library (v2)."""
 

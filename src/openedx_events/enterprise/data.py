@@ -6,6 +6,8 @@ from uuid import UUID
 import attrs
 from opaque_keys.edx.keys import CourseKey
 
+from openedx_events._private.fields import reference_field_types
+
 __all__ = [
     "BaseEnterpriseFulfillment",
     "BaseLedgerTransaction",
@@ -19,7 +21,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class EnterpriseCustomerUser:
     """The link between a learner and an enterprise customer."""
 
@@ -35,7 +37,7 @@ class EnterpriseCustomerUser:
     invite_key: UUID | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class EnterpriseCourseEnrollment:
     """A course enrollment made through an enterprise customer."""
 
@@ -50,7 +52,7 @@ class EnterpriseCourseEnrollment:
     unenrolled_at: datetime | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class BaseEnterpriseFulfillment:
     """The fields every enterprise fulfillment shares."""
 
@@ -63,7 +65,7 @@ class BaseEnterpriseFulfillment:
     enterprise_course_enrollment: EnterpriseCourseEnrollment | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class BaseLedgerTransaction:
     """The fields every subsidy ledger transaction shares."""
 
@@ -75,26 +77,26 @@ class BaseLedgerTransaction:
     state: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LearnerCreditEnterpriseCourseEnrollment(BaseEnterpriseFulfillment):
     """A course enrollment paid for with enterprise learner credit."""
 
     transaction_id: UUID | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LicensedEnterpriseCourseEnrollment(BaseEnterpriseFulfillment):
     """A course enrollment granted through an enterprise subscription license."""
 
     license_uuid: UUID | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LedgerTransactionReversal(BaseLedgerTransaction):
     """The reversal of a subsidy ledger transaction."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LedgerTransaction(BaseLedgerTransaction):
     """A transaction on a subsidy ledger."""
 
@@ -107,7 +109,7 @@ class LedgerTransaction(BaseLedgerTransaction):
     reversal: LedgerTransactionReversal | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class SubsidyRedemption:
     """A redemption of an enterprise subsidy for some content."""
 
@@ -116,7 +118,7 @@ class SubsidyRedemption:
     lms_user_id: int
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class EnterpriseGroup:
     """A group of learners within an enterprise customer, named by its UUID."""
 

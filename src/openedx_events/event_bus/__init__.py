@@ -3,7 +3,9 @@
 Producing and consuming (the reference implementation's API)
     :class:`EventBusProducer` (``send``), :class:`EventBusConsumer` (``consume_indefinitely``),
     :func:`get_producer`, :func:`make_single_consumer`, chosen by the settings
-    ``EVENT_BUS_PRODUCER`` / ``EVENT_BUS_CONSUMER`` (the embedded SQLite bus when unset).
+    ``EVENT_BUS_PRODUCER`` / ``EVENT_BUS_CONSUMER`` (the embedded SQLite bus when unset and
+    ``EVENT_BUS_SQLITE_PATH`` is set; no bus, an error, when neither is). The module also
+    re-exports :class:`EventsMetadata` and :class:`OpenEdxPublicSignal`, as the reference's does.
 
 Routing signals to topics
     :func:`connect_producer_receivers` (reads ``EVENT_BUS_PRODUCER_CONFIG``),
@@ -25,6 +27,10 @@ Inspecting and repairing
     :func:`tail`, :func:`decode_record` (:class:`DecodedEvent`), :func:`encode_event`,
     :func:`list_dead_letters`, :func:`replay_dead_letters` (:class:`DeadLetter`),
     :func:`dead_letter_topic`.
+
+Observing
+    :func:`serve_observability` (``/metrics``, ``/livez``, ``/readyz``); spans when an
+    OpenTelemetry tracer provider is set, metrics when ``prometheus-client`` is installed.
 
 The signal and metadata classes
     :class:`OpenEdxPublicSignal` and :class:`EventsMetadata`, importable from here too, as
@@ -54,6 +60,7 @@ from openedx_events.event_bus._private.errors import (
 from openedx_events.event_bus._private.inactive import NoEventBusConsumer, NoEventBusProducer
 from openedx_events.event_bus._private.inspection import get_backend, tail
 from openedx_events.event_bus._private.loading import get_producer, make_single_consumer
+from openedx_events.event_bus._private.observer import serve_observability
 from openedx_events.event_bus._private.producer import BusProducer, EventBusProducer
 from openedx_events.event_bus._private.records import (
     GroupInfo,
@@ -109,6 +116,7 @@ __all__ = [
     "make_single_consumer",
     "merge_producer_configs",
     "replay_dead_letters",
+    "serve_observability",
     "tail",
     "validate_producer_config",
 ]

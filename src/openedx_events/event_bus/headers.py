@@ -144,8 +144,11 @@ def metadata_from_headers(
 def _as_text(headers: Mapping[str, str | bytes] | Mapping[bytes, bytes]) -> dict[str, str]:
     text: dict[str, str] = {}
     for name, value in headers.items():
-        key = _decode(name, "header names", "")
-        text[key] = _decode(value, key, "")
+        if type(name) is str and type(value) is str:  # text already (most buses give text)
+            text[name] = value
+        else:
+            key = _decode(name, "header names", "")
+            text[key] = _decode(value, key, "")
     return text
 
 

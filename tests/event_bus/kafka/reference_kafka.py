@@ -33,7 +33,7 @@ _SIDE = Path(__file__).resolve().parent / "reference_side.py"
 
 def has_python312() -> bool:
     """Whether the Python 3.12 the reference needs is on this machine."""
-    return Path(reference_env._base_python()).exists()
+    return Path(reference_env.base_python()).exists()
 
 
 def reference_kafka_python() -> Path:

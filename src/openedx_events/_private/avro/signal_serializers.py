@@ -21,7 +21,7 @@ from openedx_events._private.avro.type_serializers import (
     custom_type_entries,
 )
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.exceptions import EventDeserializationError
+from openedx_events.exceptions import EventDeserializationError, EventSerializationError
 
 __all__ = [
     "AvroSignalDeserializer",
@@ -94,6 +94,20 @@ class AvroSignalDeserializer(_SignalAvroBase):
     def __init__(self, signal: OpenEdxPublicSignal) -> None:
         super().__init__(signal)
         self.deserializers = {item.cls: item.deserialize for item in self.custom_type_serializers()}
+
+    @functools.cached_property
+    def _codec(self) -> SignalCodec:
+        # A reader meeting a type it cannot map fails as a deserialization error, in the
+        # reference's words.
+        try:
+            return codec_for(self.signal, self._extra)
+        except EventSerializationError as error:
+            raise EventDeserializationError(
+                self.signal.event_type,
+                f"Unable to deserialize the data: {error.reason}; add a "
+                "BaseCustomTypeAvroSerializer for the type to custom_type_serializers()",
+                field=error.field,
+            ) from error
 
     def from_dict(self, avro_record_dict: Mapping[str, Any]) -> dict[str, Any]:
         """The signal's keyword arguments, rebuilt from an Avro record.

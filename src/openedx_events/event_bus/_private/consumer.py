@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import attrs
 
+from openedx_events._private.observability.logfields import describe_error, exc_info, log_fields
 from openedx_events._private.settings import get_setting
 from openedx_events.event_bus._private.backend import Backend
 from openedx_events.event_bus._private.deadletter import Reason, dead_letter_message
@@ -32,6 +33,7 @@ from openedx_events.event_bus._private.errors import (
     ConsumerStoppedError,
     EventBusStorageError,
 )
+from openedx_events.event_bus._private.observer import ConsumerObserver, Outcome
 from openedx_events.event_bus._private.records import Position, Record
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.shutdown import stop_on_signals
@@ -39,7 +41,7 @@ from openedx_events.event_bus._private.topics import dead_letter_topic, full_top
 from openedx_events.event_bus._private.wire import DecodedEvent, decode_record
 from openedx_events.exceptions import UnknownEventTypeError
 
-__all__ = ["BusConsumer", "ConsumerStats", "EventBusConsumer"]
+__all__ = ["BusConsumer", "ConsumerStats", "EventBusConsumer", "set_default_pre_event_hook"]
 
 log = logging.getLogger("openedx_events.event_bus.consumer")
 
@@ -142,6 +144,7 @@ class BusConsumer(EventBusConsumer):
         self._stop = threading.Event()
         self._consecutive_errors = 0
         self._gave_up: str | None = None
+        self.observer = ConsumerObserver(backend, self.stored_topic, group_id)
         self._broken: EventBusStorageError | None = None
 
     def __repr__(self) -> str:
@@ -178,6 +181,7 @@ class BusConsumer(EventBusConsumer):
         handled = 0
         idle_wait = 0.002
         log.info("%r started", self)
+        self.observer.started()
         try:
             while not self._stop.is_set():
                 self._show_alive()
@@ -189,6 +193,7 @@ class BusConsumer(EventBusConsumer):
                 wait = 0.0 if until_idle else idle_wait
                 asked = time.monotonic()
                 records = self._storage(functools.partial(self._claim, limit, wait))
+                self.observer.claimed(records, asked)
                 if records is None:
                     continue
                 if not records:
@@ -201,6 +206,7 @@ class BusConsumer(EventBusConsumer):
                 idle_wait = 0.002
                 handled += self._handle_batch(records, hook)
         finally:
+            self.observer.stopped()
             self._storage(
                 lambda: self.backend.release(self.stored_topic, self.group_id, self.consumer_name),
                 count=False,
@@ -258,7 +264,9 @@ class BusConsumer(EventBusConsumer):
         for record in records:
             if self._stop.is_set():
                 break
-            if not self._handle(record, hook, seen, processed):
+            with self.observer.processing(record) as outcome:
+                kept = self._handle(record, hook, seen, processed, outcome)
+            if not kept:
                 break  # interrupted by a stop: this record stays unhandled
             done.append(record)
             handled += 1
@@ -296,6 +304,7 @@ class BusConsumer(EventBusConsumer):
         hook: Callable[[], object] | None,
         seen: set[str],
         processed: list[str],
+        outcome: Outcome,
     ) -> bool:
         """Deliver or dead-letter one record; ``False`` when a stop interrupted it."""
         event_id = record.headers.get("id", "")
@@ -305,11 +314,18 @@ class BusConsumer(EventBusConsumer):
         try:
             event = decode_record(record)
         except UnknownEventTypeError as error:
-            return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1)
+            return self._dead_letter(record, Reason.UNKNOWN_EVENT_TYPE, str(error), 1, outcome)
         except Exception as error:  # any decoding failure dead-letters this record only
-            log.exception("Record %s of %r does not decode", record.position, record.topic)
+            text, fields = log_fields()
+            log.error(
+                "The record does not decode: %s%s",
+                describe_error(error),
+                text,
+                extra=fields,
+                exc_info=exc_info(error),
+            )
             return self._dead_letter(
-                record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1
+                record, Reason.UNDECODABLE, f"{type(error).__name__}: {error}", 1, outcome
             )
         delivery = deliver(
             event,
@@ -323,8 +339,13 @@ class BusConsumer(EventBusConsumer):
             return False
         if not delivery.ok:
             return self._dead_letter(
-                record, Reason.RECEIVER_FAILED, "\n".join(delivery.errors), delivery.attempts
+                record,
+                Reason.RECEIVER_FAILED,
+                "\n".join(delivery.errors),
+                delivery.attempts,
+                outcome,
             )
+        outcome.ok(delivery.attempts)
         self._delivered(event, processed)
         return True
 
@@ -334,7 +355,9 @@ class BusConsumer(EventBusConsumer):
         if self.idempotent:
             processed.append(str(event.metadata.id))
 
-    def _dead_letter(self, record: Record, reason: str, error: str, attempts: int) -> bool:
+    def _dead_letter(
+        self, record: Record, reason: str, error: str, attempts: int, outcome: Outcome
+    ) -> bool:
         message = dead_letter_message(
             record,
             group=self.group_id,
@@ -347,16 +370,18 @@ class BusConsumer(EventBusConsumer):
         while self._storage(lambda: self.backend.append(dlq, [message])) is None:
             if self._stop.is_set():
                 return False  # not kept anywhere yet: leave it uncommitted
+        # The error's text stays in the dead-letter topic: it may quote the event's data.
+        text, fields = log_fields()
         log.error(
-            "Dead-lettered record %s of %r to %r after %d attempt(s) (%s): %s",
-            record.position,
-            record.topic,
+            "Dead-lettered to %r after %d attempt(s) (%s)%s",
             dlq,
             attempts,
             reason,
-            error,
+            text,
+            extra=fields,
         )
         self.stats.dead_lettered += 1
+        outcome.dead_lettered(reason, attempts)
         self._failed(error)
         return True
 
@@ -417,10 +442,18 @@ def _retry_from_settings() -> RetryPolicy:
     )
 
 
+_default_hook: list[Callable[[], object]] = []
+
+
+def set_default_pre_event_hook(hook: Callable[[], object] | None) -> None:
+    """The hook used when ``EVENT_BUS_CONSUMER_PRE_EVENT_HOOK`` is unset (Django sets one)."""
+    _default_hook[:] = [] if hook is None else [hook]
+
+
 def _hook_from_settings() -> Callable[[], object] | None:
     path = get_setting("EVENT_BUS_CONSUMER_PRE_EVENT_HOOK")
     if not path:
-        return None
+        return _default_hook[0] if _default_hook else None
     setting = "EVENT_BUS_CONSUMER_PRE_EVENT_HOOK"
     hook = load_dotted(path, setting, ConsumerConfigurationError)
     if not callable(hook):

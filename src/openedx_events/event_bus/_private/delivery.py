@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import attrs
 
+from openedx_events._private.observability.logfields import describe_error, exc_info, log_fields
 from openedx_events._private.receivers import Receiver
 from openedx_events.event_bus._private.retry import RetryPolicy
 from openedx_events.event_bus._private.wire import DecodedEvent
@@ -32,9 +33,17 @@ class Delivery:
     interrupted: bool = False
 
 
+def _name(receiver: Receiver | None) -> str:
+    return "send" if receiver is None else getattr(receiver, "__qualname__", repr(receiver))
+
+
 def _describe(receiver: Receiver | None, error: BaseException) -> str:
-    name = "send" if receiver is None else getattr(receiver, "__qualname__", repr(receiver))
-    return f"{name}: {type(error).__name__}: {error}"
+    return f"{_name(receiver)}: {type(error).__name__}: {error}"
+
+
+def _log(what: str, event: DecodedEvent, error: BaseException) -> None:
+    text, fields = log_fields(event_id=event.metadata.id, event_type=event.signal.event_type)
+    log.error("%s: %s%s", what, describe_error(error), text, extra=fields, exc_info=exc_info(error))
 
 
 def _first_attempt(event: DecodedEvent) -> list[tuple[Receiver | None, Exception]]:
@@ -43,7 +52,7 @@ def _first_attempt(event: DecodedEvent) -> list[tuple[Receiver | None, Exception
             event.metadata, send_robust=True, **event.data
         )
     except Exception as error:  # a strict signal raises instead of returning the error
-        log.exception("Sending %s (event id %s) failed", event.signal.event_type, event.metadata.id)
+        _log("Sending the event failed", event, error)
         return [(None, error)]
     return [(r, response) for r, response in responses if isinstance(response, Exception)]
 
@@ -65,12 +74,7 @@ def _retry(
                 **event.data,
             )
         except Exception as error:  # each receiver's failure is kept, logged and retried
-            log.exception(
-                "Receiver %r of %s (event id %s) failed again",
-                receiver,
-                event.signal.event_type,
-                event.metadata.id,
-            )
+            _log(f"Receiver {_name(receiver)} failed again", event, error)
             still_failing.append((receiver, error))
     return still_failing
 
@@ -97,7 +101,7 @@ def deliver(
                 before_attempt()
             failed = _first_attempt(event) if attempt == 1 or not failed else _retry(event, failed)
         except Exception as error:  # the pre-event hook failed: the whole attempt did
-            log.exception("The pre-event hook failed before event %s", event.metadata.id)
+            _log("The pre-event hook failed", event, error)
             failed = [(None, error)]
         if not failed:
             return Delivery(ok=True, attempts=attempt)

@@ -15,10 +15,10 @@ __all__ = ["get_backend", "tail"]
 
 
 def get_backend() -> Backend:
-    """The backend the configured producer writes to (the embedded bus when unset).
+    """The backend the configured producer writes to.
 
     Raises:
-        ProducerConfigurationError: the configured producer is not backed by a
+        ProducerConfigurationError: no producer is configured, or it is not backed by a
             :class:`Backend` (an external bus such as Kafka is inspected with its own tools).
     """
     producer = get_producer()

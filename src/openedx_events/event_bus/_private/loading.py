@@ -2,8 +2,10 @@
 
 ``EVENT_BUS_PRODUCER`` and ``EVENT_BUS_CONSUMER`` name (by dotted path) a factory or class that
 returns an :class:`EventBusProducer` / :class:`EventBusConsumer`. Unset, they mean the embedded
-SQLite bus. A path that does not load, or that gives something else, is an error that names the
-setting: a misconfigured bus must not quietly drop events.
+SQLite bus when ``EVENT_BUS_SQLITE_PATH`` names its file, and no bus at all otherwise: a service
+that configures no bus writes no file, as with the reference implementation. Asking for a
+producer or a consumer then, or naming a path that does not load or gives something else, is an
+error that names the setting: events must not be dropped quietly.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = [
     "DEFAULT_PRODUCER",
     "get_producer",
     "make_single_consumer",
+    "producer_configured",
     "reset_producer",
 ]
 
@@ -33,15 +36,38 @@ _producers: dict[tuple[str, ...], EventBusProducer] = {}
 _lock = threading.Lock()
 
 
+def _factory_path(setting: str, embedded: str) -> str | None:
+    """The factory ``setting`` names; the embedded bus's when only its file is set; else None."""
+    path = get_setting(setting)
+    if path:
+        return str(path)
+    return embedded if get_setting("EVENT_BUS_SQLITE_PATH") else None
+
+
+def _no_bus(setting: str, role: str) -> str:
+    return (
+        f"no event bus is configured: {setting} is not set, so there is no {role}; set it "
+        "to a factory's dotted path, or set EVENT_BUS_SQLITE_PATH to use the embedded bus"
+    )
+
+
+def producer_configured() -> bool:
+    """Whether the settings name a producer (``EVENT_BUS_PRODUCER`` or the embedded bus's file)."""
+    return _factory_path("EVENT_BUS_PRODUCER", DEFAULT_PRODUCER) is not None
+
+
 def get_producer() -> EventBusProducer:
-    """The producer named by ``EVENT_BUS_PRODUCER`` (the embedded bus when unset).
+    """The producer named by ``EVENT_BUS_PRODUCER`` (the embedded bus when only its file is set).
 
     The producer is built once per setting value and reused.
 
     Raises:
-        ProducerConfigurationError: the setting does not name a producer factory.
+        ProducerConfigurationError: no bus is configured, or the setting does not name a
+            producer factory.
     """
-    path = get_setting("EVENT_BUS_PRODUCER") or DEFAULT_PRODUCER
+    path = _factory_path("EVENT_BUS_PRODUCER", DEFAULT_PRODUCER)
+    if path is None:
+        raise ProducerConfigurationError("", _no_bus("EVENT_BUS_PRODUCER", "producer"))
     # The backend factories read their own settings; keying on where they point keeps
     # processes (and tests) that switch buses from sharing a producer.
     key = (
@@ -72,7 +98,7 @@ def reset_producer() -> None:
 
 
 def make_single_consumer(*, topic: str, group_id: str, **kwargs: Any) -> EventBusConsumer:
-    """A consumer from ``EVENT_BUS_CONSUMER`` (the embedded bus when unset).
+    """A consumer from ``EVENT_BUS_CONSUMER`` (the embedded bus when only its file is set).
 
     Args:
         topic: the topic to consume, before ``EVENT_BUS_TOPIC_PREFIX`` is applied.
@@ -80,10 +106,12 @@ def make_single_consumer(*, topic: str, group_id: str, **kwargs: Any) -> EventBu
         **kwargs: passed on to the consumer (see :class:`BusConsumer` for the built-in one).
 
     Raises:
-        ConsumerConfigurationError: the setting does not name a consumer factory, or the
-            factory refused the arguments.
+        ConsumerConfigurationError: no bus is configured, the setting does not name a
+            consumer factory, or the factory refused the arguments.
     """
-    path = get_setting("EVENT_BUS_CONSUMER") or DEFAULT_CONSUMER
+    path = _factory_path("EVENT_BUS_CONSUMER", DEFAULT_CONSUMER)
+    if path is None:
+        raise ConsumerConfigurationError(_no_bus("EVENT_BUS_CONSUMER", "consumer"))
     consumer = _build(
         path,
         "EVENT_BUS_CONSUMER",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.observer import observed_append
 from openedx_events.event_bus._private.records import Message, Position
 from openedx_events.event_bus._private.spool import Spool
 from openedx_events.event_bus._private.topics import full_topic
@@ -93,7 +94,10 @@ class BusProducer(EventBusProducer):
         signal = _checked_signal(signal)
         _check_metadata(signal, event_metadata)
         message = encode_event(signal, event_data, event_metadata, event_key_field)
-        self._append(full_topic(topic), [message])
+        stored = full_topic(topic)
+        observed_append(
+            self.backend, stored, signal.event_type, [message], lambda m: self._append(stored, m)
+        )
 
     def send_batch(
         self,
@@ -114,12 +118,27 @@ class BusProducer(EventBusProducer):
         for data, metadata in events:
             _check_metadata(signal, metadata)
             messages.append(encode_event(signal, data, metadata, event_key_field))
-        return self._append(full_topic(topic), messages)
+        stored = full_topic(topic)
+        return observed_append(
+            self.backend, stored, signal.event_type, messages, lambda m: self._append(stored, m)
+        )
 
     def prepare_for_shutdown(self) -> None:
         """Give the spool a few seconds to hand what waits to the backend."""
         if self.spool is not None and len(self.spool):
             self.spool.flush(5.0)
+
+    def send_encoded(self, topic: str, messages: Sequence[Message]) -> None:
+        """Publish messages encoded earlier (by :func:`encode_event`), in one write.
+
+        The outbox relay and the ``on_commit`` mode use it: the event was encoded inside the
+        transaction, and what is published later is exactly those bytes. It bypasses the
+        spool: its callers keep what the backend refuses in the outbox, in order.
+
+        Raises:
+            EventBusStorageError: the backend could not store the messages; none is stored.
+        """
+        self.backend.append(full_topic(topic), messages)
 
     def __repr__(self) -> str:
         return f"<BusProducer on {self.backend.name}>"

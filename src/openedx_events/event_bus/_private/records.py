@@ -11,6 +11,7 @@ import attrs
 __all__ = [
     "GroupInfo",
     "Message",
+    "PartitionInfo",
     "Position",
     "Record",
     "TopicInfo",
@@ -119,6 +120,17 @@ class TopicInfo:
     name: str
     length: int
     last_position: Position | None
+    #: How many partitions the topic is split into (``None``: a backend without partitions).
+    partitions: int | None = None
+
+
+@attrs.frozen
+class PartitionInfo:
+    """A group on one partition: the next offset it will read (``None``: none committed)."""
+
+    partition: int
+    committed: int | None
+    lag: int
 
 
 @attrs.frozen
@@ -137,3 +149,5 @@ class GroupInfo:
     lag: int
     pending: int
     consumers: tuple[str, ...]
+    #: Per partition, on a backend with partitions (Kafka); empty elsewhere.
+    partitions: tuple[PartitionInfo, ...] = ()

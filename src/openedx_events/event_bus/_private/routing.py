@@ -1,13 +1,15 @@
 """Publishing signals to the bus as ``EVENT_BUS_PRODUCER_CONFIG`` routes them.
 
-The setting maps an event type to its topics, each with the dotted path of the message key and
-a switch::
+The setting maps an event type to its topics, each with the dotted path of the message key,
+a switch, and optionally the publishing mode (see :mod:`.modes`; ``EVENT_BUS_PRODUCER_MODE``
+when absent)::
 
     EVENT_BUS_PRODUCER_CONFIG = {
         "org.openedx.learning.course.enrollment.created.v1": {
             "learning-course-enrollment": {
                 "event_key_field": "enrollment.course.course_key",
                 "enabled": True,
+                "mode": "outbox",
             },
         },
     }
@@ -19,13 +21,20 @@ import copy
 import logging
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from openedx_events._private.fields import field_path_problem
 from openedx_events._private.settings import get_setting
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.errors import EventBusStorageError, EventNotPublishedError
-from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.loading import get_producer, producer_configured
+from openedx_events.event_bus._private.modes import (
+    IMMEDIATE,
+    ON_COMMIT,
+    check_mode,
+    default_mode,
+    transactional_publisher,
+)
 from openedx_events.event_bus._private.records import check_topic
 from openedx_events.exceptions import ProducerConfigurationError, UnknownEventTypeError
 
@@ -40,8 +49,17 @@ __all__ = [
 
 log = logging.getLogger("openedx_events.event_bus.producer")
 
-Route = tuple[str, str | None]  # (topic, event_key_field)
+
+class Route(NamedTuple):
+    """Where a signal's events go: a topic, the key's dotted path, and the mode if one is set."""
+
+    topic: str
+    event_key_field: str | None
+    mode: str | None = None
+
+
 _TOPIC_KEYS = frozenset({"event_key_field", "enabled"})
+_OPTIONAL_TOPIC_KEYS = frozenset({"mode"})
 
 
 def merge_producer_configs(
@@ -88,51 +106,77 @@ def validate_producer_config(
     """
     if not isinstance(config, Mapping):
         raise ProducerConfigurationError(
-            "", f"EVENT_BUS_PRODUCER_CONFIG must be a dict, got {type(config).__name__}"
+            "",
+            "Setting 'EVENT_BUS_PRODUCER_CONFIG' should be a dictionary with event_type as key: "
+            f"EVENT_BUS_PRODUCER_CONFIG must be a dict, got {type(config).__name__}",
         )
     routes: dict[OpenEdxPublicSignal, list[Route]] = {}
     for event_type, topics in config.items():
         try:
             signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
         except UnknownEventTypeError as error:
-            raise ProducerConfigurationError(event_type, str(error)) from error
+            raise ProducerConfigurationError(
+                event_type, f"No OpenEdxPublicSignal of type: '{event_type}'. {error}"
+            ) from error
         if not isinstance(topics, Mapping):
             raise ProducerConfigurationError(
-                event_type, f"must map topics to their settings, got {topics!r}"
+                event_type,
+                "Configuration for event_types should be a dict: "
+                f"it must map topics to their settings, got {topics!r}",
             )
         for topic, settings in topics.items():
-            try:
-                check_topic(topic)
-            except ValueError as error:
-                raise ProducerConfigurationError(event_type, str(error)) from error
-            where = f"topic '{topic}'"
-            if not isinstance(settings, Mapping):
-                raise ProducerConfigurationError(
-                    event_type, f"{where}: settings must be a dict, got {settings!r}"
-                )
-            missing = sorted(_TOPIC_KEYS - set(settings))
-            unknown = sorted(set(settings) - _TOPIC_KEYS)
-            if missing or unknown:
-                problem = (
-                    f"missing key '{missing[0]}'" if missing else f"unknown key '{unknown[0]}'"
-                )
-                raise ProducerConfigurationError(
-                    event_type, f"{where}: {problem} (expected 'event_key_field' and 'enabled')"
-                )
-            enabled, key_field = settings["enabled"], settings["event_key_field"]
-            if not isinstance(enabled, bool):
-                raise ProducerConfigurationError(
-                    event_type, f"{where}: 'enabled' must be True or False, got {enabled!r}"
-                )
-            if key_field is not None and not isinstance(key_field, str):
-                raise ProducerConfigurationError(
-                    event_type, f"{where}: 'event_key_field' must be a string, got {key_field!r}"
-                )
-            if key_field:
-                _check_key_field(signal, key_field)
-            if enabled:
-                routes.setdefault(signal, []).append((topic, key_field or None))
+            route = _route(signal, topic, settings)
+            if route is not None:
+                routes.setdefault(signal, []).append(route)
     return routes
+
+
+def _route(signal: OpenEdxPublicSignal, topic: str, settings: object) -> Route | None:
+    """The route one topic's settings describe; ``None`` when it is disabled."""
+    event_type = signal.event_type
+    try:
+        check_topic(topic)
+    except ValueError as error:
+        raise ProducerConfigurationError(event_type, str(error)) from error
+    where = f"topic '{topic}'"
+    if not isinstance(settings, Mapping):
+        raise ProducerConfigurationError(
+            event_type,
+            "One of the configuration objects is not a dictionary: "
+            f"{where}: settings must be a dict, got {settings!r}",
+        )
+    missing = sorted(_TOPIC_KEYS - set(settings))
+    unknown = sorted(set(settings) - _TOPIC_KEYS - _OPTIONAL_TOPIC_KEYS)
+    if missing or unknown:
+        problem = (
+            f"One of the configuration object is missing '{missing[0]}' key. "
+            f"{where}: missing key '{missing[0]}'"
+            if missing
+            else f"{where}: unknown key '{unknown[0]}'"
+        )
+        raise ProducerConfigurationError(
+            event_type,
+            f"{problem} (expected 'event_key_field', 'enabled' and optionally 'mode')",
+        )
+    enabled, key_field = settings["enabled"], settings["event_key_field"]
+    if not isinstance(enabled, bool):
+        raise ProducerConfigurationError(
+            event_type,
+            f"Expected type: {bool} for 'enabled', found: {type(enabled)}: "
+            f"{where}: 'enabled' must be True or False, got {enabled!r}",
+        )
+    if key_field is not None and not isinstance(key_field, str):
+        raise ProducerConfigurationError(
+            event_type,
+            f"Expected type: {str} for 'event_key_field', found: {type(key_field)}: "
+            f"{where}: 'event_key_field' must be a string, got {key_field!r}",
+        )
+    if key_field:
+        _check_key_field(signal, key_field)
+    mode = settings.get("mode")
+    if mode is not None:
+        check_mode(event_type, f"{where}: 'mode'", mode)
+    return Route(topic, key_field or None, mode) if enabled else None
 
 
 class _Publisher:
@@ -152,16 +196,32 @@ class _Publisher:
         if from_event_bus:  # it came from the bus: publishing it again would loop
             return
         producer = get_producer()
+        publisher = transactional_publisher()
         refused: list[str] = []
-        for topic, key_field in self.routes:
+        for topic, key_field, route_mode in self.routes:
+            # The default is read per event, so a changed setting takes effect at once.
+            mode = route_mode or default_mode(signal.event_type)
             try:
-                producer.send(
-                    signal=signal,
-                    topic=topic,
-                    event_key_field=key_field,
-                    event_data=event_data,
-                    event_metadata=metadata,
-                )
+                if mode == IMMEDIATE or (mode == ON_COMMIT and publisher is None):
+                    producer.send(
+                        signal=signal,
+                        topic=topic,
+                        event_key_field=key_field,
+                        event_data=event_data,
+                        event_metadata=metadata,
+                    )
+                elif publisher is None:  # only 'outbox' comes here, and it must not be dropped
+                    check_mode(signal.event_type, f"topic '{topic}'", mode)
+                else:
+                    publisher.publish(
+                        mode,
+                        producer,
+                        signal=signal,
+                        topic=topic,
+                        event_key_field=key_field,
+                        event_data=event_data,
+                        event_metadata=metadata,
+                    )
             except EventBusStorageError as error:
                 refused.append(f"{topic}: {error}")
         if refused:
@@ -171,7 +231,7 @@ class _Publisher:
             )
 
     def __repr__(self) -> str:
-        return f"<event bus publisher to {', '.join(topic for topic, _ in self.routes)}>"
+        return f"<event bus publisher to {', '.join(route.topic for route in self.routes)}>"
 
 
 def general_signal_handler(sender: object, signal: OpenEdxPublicSignal, **kwargs: Any) -> None:
@@ -200,7 +260,11 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     """Validate ``EVENT_BUS_PRODUCER_CONFIG`` and publish its signals to their topics.
 
     Call it once at start-up (the Django app does, in ``ready()``); calling it again applies
-    the current settings. Returns the enabled routes by event type.
+    the current settings. Returns the connected routes by event type.
+
+    With no bus configured (see :func:`producer_configured`) the bus is inactive, as with the
+    reference implementation: nothing is connected, and one warning says how many enabled
+    routes will not leave the process.
 
     Raises:
         ProducerConfigurationError: the configuration, or ``EVENT_BUS_PRODUCER`` when
@@ -208,7 +272,17 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
     """
     config = get_setting("EVENT_BUS_PRODUCER_CONFIG")
     routes = validate_producer_config({} if config is None else config)
+    if not producer_configured():
+        disconnect_producer_receivers()
+        log.warning(
+            "The event bus is inactive: neither EVENT_BUS_PRODUCER nor EVENT_BUS_SQLITE_PATH "
+            "(the embedded bus) is set, so %d enabled route(s) of EVENT_BUS_PRODUCER_CONFIG "
+            "will not leave this process",
+            sum(len(signal_routes) for signal_routes in routes.values()),
+        )
+        return {}
     if routes:
+        default_mode()  # a bad EVENT_BUS_PRODUCER_MODE fails now too
         get_producer()  # a broken EVENT_BUS_PRODUCER fails now, not at the first event
     with _lock:
         _disconnect_all()
@@ -216,7 +290,7 @@ def connect_producer_receivers() -> dict[str, list[Route]]:
             signal.connect(_Publisher(signal_routes), weak=False, dispatch_uid=_UID)
             _connected[signal.event_type] = signal
     for signal, signal_routes in routes.items():
-        log.info("%s is published to %s", signal.event_type, [t for t, _ in signal_routes])
+        log.info("%s is published to %s", signal.event_type, [r.topic for r in signal_routes])
     return {signal.event_type: signal_routes for signal, signal_routes in routes.items()}
 
 

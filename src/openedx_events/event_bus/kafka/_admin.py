@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from openedx_events.event_bus._private.errors import EventBusStorageError
-from openedx_events.event_bus._private.records import TopicInfo
+from openedx_events.event_bus._private.records import PartitionInfo, TopicInfo
 from openedx_events.event_bus.kafka._settings import confluent_kafka
 
 __all__ = ["GroupOffsets", "KafkaAdmin"]
@@ -29,6 +29,7 @@ class GroupOffsets:
     lag: int
     offsets: Mapping[int, int]
     consumers: tuple[str, ...]
+    partitions: tuple[PartitionInfo, ...]
 
 
 class KafkaAdmin:
@@ -174,6 +175,7 @@ class KafkaAdmin:
                     name=name,
                     length=sum(high - low for _p, low, high in partitions),
                     last_position=None if last is None else (last[0], last[1] - 1),
+                    partitions=len(partitions),
                 )
             )
         return infos
@@ -205,7 +207,11 @@ class KafkaAdmin:
             }
             if not offsets:
                 continue
-            lag = sum(high - max(offsets.get(p, low), low) for p, low, high in partitions)
+            per_partition = tuple(
+                PartitionInfo(p, offsets.get(p), high - max(offsets.get(p, low), low))
+                for p, low, high in partitions
+            )
+            lag = sum(info.lag for info in per_partition)
             last = max(offsets)
             found.append(
                 GroupOffsets(
@@ -215,6 +221,7 @@ class KafkaAdmin:
                     lag=lag,
                     offsets=offsets,
                     consumers=tuple(sorted(m.client_id for m in description.members)),
+                    partitions=per_partition,
                 )
             )
         return found

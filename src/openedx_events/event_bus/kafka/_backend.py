@@ -27,6 +27,7 @@ from openedx_events.event_bus._private.errors import EventBusStorageError
 from openedx_events.event_bus._private.records import (
     GroupInfo,
     Message,
+    PartitionInfo,
     Position,
     Record,
     TopicInfo,
@@ -419,15 +420,18 @@ class KafkaBackend(Backend):
                 lag=info.lag,
                 pending=held.get(info.group, 0),
                 consumers=info.consumers,
+                partitions=info.partitions,
             )
             for info in infos
         ]
         # Groups of this process that have committed nothing yet have everything to do.
         known = {info.group for info in infos}
-        length = sum(high - low for _p, low, high in self.admin.partitions(topic))
+        partitions = self.admin.partitions(topic)
+        length = sum(high - low for _p, low, high in partitions)
+        untouched = tuple(PartitionInfo(p, None, high - low) for p, low, high in partitions)
         for group in sorted(set(held) - known):
             consumers = tuple(sorted(k[2] for k in self._members if k[:2] == (topic, group)))
-            found.append(GroupInfo(topic, group, None, length, held[group], consumers))
+            found.append(GroupInfo(topic, group, None, length, held[group], consumers, untouched))
         return sorted(found, key=lambda info: info.group)
 
     def close(self) -> None:

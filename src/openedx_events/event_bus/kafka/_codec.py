@@ -62,6 +62,15 @@ class ReadMessage:
     defect: str | None = None
 
 
+@attrs.define
+class _Prefixes:
+    """The Confluent framing of one signal's values and keys on one topic, once registered."""
+
+    signal: OpenEdxPublicSignal
+    value: bytes | None = None
+    key: bytes | None = None
+
+
 def _canonical(text: str) -> str:
     return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
 
@@ -85,6 +94,9 @@ class KafkaCodec:
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, tuple[str, Any]] = {}  # id -> canonical text, parsed schema
         self._ours: dict[tuple[int, OpenEdxPublicSignal], bool] = {}  # is it our schema?
+        # (topic, event type) -> the signal and the framing of its messages on that topic,
+        # so that a message costs no subject computation or registry look-up.
+        self._prefixes: dict[tuple[str, str | None], _Prefixes] = {}
         self._lock = threading.Lock()
 
     @property
@@ -132,20 +144,33 @@ class KafkaCodec:
         Raises:
             confluent_kafka.schema_registry.SchemaRegistryError: the registry refused.
         """
-        signal = known_signal(message.headers.get("type"))
-        if signal is None:
-            key = None if message.key is None else message.key.encode()
-            headers = headers_to_kafka(message.headers, event=False)
-            return KafkaMessage(topic, key, message.payload, headers)
-        value = frame(
-            self._register(value_subject(topic, signal), value_schema_text(signal)),
-            message.payload,
-        )
+        headers = message.headers
+        event_type = headers.get("type")
+        prefixes = self._prefixes.get((topic, event_type))
+        if prefixes is None:
+            signal = known_signal(event_type)
+            if signal is None:
+                key = None if message.key is None else message.key.encode()
+                return KafkaMessage(
+                    topic, key, message.payload, headers_to_kafka(headers, event=False)
+                )
+            prefixes = self._prefixes[topic, event_type] = _Prefixes(signal)
+        signal = prefixes.signal
+        if prefixes.value is None:
+            value_id = self._register(value_subject(topic, signal), value_schema_text(signal))
+            prefixes.value = frame(value_id, b"")
         key_bytes = None
         if message.key is not None and signal.event_key_field:
-            key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
-            key_bytes = frame(key_id, key_avro(signal, message.key))
-        return KafkaMessage(topic, key_bytes, value, headers_to_kafka(message.headers, event=True))
+            if prefixes.key is None:
+                key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
+                prefixes.key = frame(key_id, b"")
+            key_bytes = prefixes.key + key_avro(signal, message.key)
+        return KafkaMessage(
+            topic,
+            key_bytes,
+            prefixes.value + message.payload,
+            headers_to_kafka(headers, event=True),
+        )
 
     def from_kafka(
         self,

@@ -29,7 +29,6 @@ from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus.headers import (
     KAFKA_FIXED_HEADERS,
     metadata_header_names,
-    restyle_headers,
 )
 
 __all__ = [
@@ -67,10 +66,18 @@ def known_signal(event_type: str | None) -> OpenEdxPublicSignal | None:
     """The signal of ``event_type``, or ``None`` when no signal has that type."""
     if not event_type:
         return None
+    found = _SIGNALS.get(event_type)
+    if found is not None:
+        return found
     try:
-        return OpenEdxPublicSignal.get_signal_by_type(event_type)
+        found = _SIGNALS[event_type] = OpenEdxPublicSignal.get_signal_by_type(event_type)
     except KeyError:
-        return None
+        return None  # not remembered: the signal may be defined later
+    return found
+
+
+# Event type -> its signal, for the types seen so far (a signal is never undefined).
+_SIGNALS: dict[str, OpenEdxPublicSignal] = {}
 
 
 @functools.cache
@@ -144,8 +151,30 @@ def key_avro(signal: OpenEdxPublicSignal, key: str) -> bytes:
 
 def key_text(writer_schema: Any, avro: bytes) -> str | None:
     """A key read with its writer's (parsed) schema, as the text a :class:`Message` holds."""
+    if writer_schema == "string":  # nearly every key: read without a trip through fastavro
+        text = _plain_string(avro)
+        if text is not None:
+            return text
     value = fastavro.schemaless_reader(io.BytesIO(avro), writer_schema, None)
     return None if value is None else str(value)
+
+
+def _plain_string(avro: bytes) -> str | None:
+    """The Avro string that is the whole of ``avro``; ``None`` for anything else."""
+    length = shift = index = 0
+    for index, byte in enumerate(avro[:10]):  # noqa: B007  (index is read after the loop)
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    else:
+        return None
+    if length & 1 or (length >> 1) != len(avro) - index - 1:
+        return None  # a negative length, or bytes missing or left over: let fastavro say
+    try:
+        return avro[index + 1 :].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders:
@@ -153,15 +182,13 @@ def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders
 
     An event gets the fixed CloudEvents headers first, as the reference writes them.
     """
-    renamed = restyle_headers(headers, source="redis", target="kafka")
-    out: KafkaHeaders = []
-    if event:
-        out.extend((name, value.encode()) for name, value in KAFKA_FIXED_HEADERS.items())
-    out.extend(
-        (name, value.encode())
-        for name, value in renamed.items()
-        if not (event and name in KAFKA_FIXED_HEADERS)
-    )
+    renames = _TO_KAFKA
+    renamed = {renames.get(name, name): value for name, value in headers.items()}
+    if not event:
+        return [(name, value.encode()) for name, value in renamed.items()]
+    out = list(_FIXED_KAFKA)
+    fixed = _FIXED_BYTES
+    out.extend((name, value.encode()) for name, value in renamed.items() if name not in fixed)
     return out
 
 
@@ -173,13 +200,17 @@ def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> di
     checks, not this mapping, reject them.
     """
     renames = _TO_REDIS
+    fixed = _FIXED_BYTES
     text: dict[str, str] = {}
     for name, value in headers or ():
-        decoded = "" if value is None else value.decode("utf-8", "replace")
-        if KAFKA_FIXED_HEADERS.get(name) == decoded:
-            continue
-        text[renames.get(name, name)] = decoded
+        if value is None:
+            text[renames.get(name, name)] = ""
+        elif fixed.get(name) != value:
+            text[renames.get(name, name)] = value.decode("utf-8", "replace")
     return text
 
 
 _TO_REDIS = dict(zip(metadata_header_names("kafka"), metadata_header_names("redis"), strict=True))
+_TO_KAFKA = dict(zip(metadata_header_names("redis"), metadata_header_names("kafka"), strict=True))
+_FIXED_BYTES = {name: value.encode() for name, value in KAFKA_FIXED_HEADERS.items()}
+_FIXED_KAFKA = tuple(_FIXED_BYTES.items())

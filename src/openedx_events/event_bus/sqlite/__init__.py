@@ -1,8 +1,9 @@
 """The embedded event bus: durable topics and consumer groups in one SQLite file.
 
-It is the default bus: with ``EVENT_BUS_PRODUCER`` and ``EVENT_BUS_CONSUMER`` unset, producers
-and consumers use the file named by ``EVENT_BUS_SQLITE_PATH`` (``openedx-events.db`` in the
-working directory by default). Any number of processes may share the file.
+It is one setting away: with ``EVENT_BUS_PRODUCER`` and ``EVENT_BUS_CONSUMER`` unset, producers
+and consumers use the file named by ``EVENT_BUS_SQLITE_PATH`` (named explicitly, the factories
+fall back to ``openedx-events.db`` in the working directory, as the command line does). Any
+number of processes may share the file.
 """
 
 from openedx_events.event_bus.sqlite._backend import DEFAULT_BUSY_TIMEOUT, SqliteBackend

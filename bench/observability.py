@@ -1,0 +1,142 @@
+"""The cost of tracing and metrics on the produce and consume paths of the embedded bus.
+
+    .venv/bin/python bench/observability.py            # about a minute
+    .venv/bin/python bench/observability.py --quick    # a smoke test
+
+Each mode runs in a process of its own, on a fresh SQLite bus file:
+
+* ``absent``: neither ``opentelemetry`` nor ``prometheus_client`` can be imported (the floor);
+* ``off``: both installed, no tracer provider set, ``EVENT_BUS_METRICS=false``;
+* ``metrics``: prometheus-client counting; ``tracing``: the OpenTelemetry SDK recording every
+  span (to an exporter that drops them, so exporting costs nothing); ``both``; ``sampled``:
+  both, with the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as
+  busy sites run it.
+
+Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
+the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
+the same events to a receiver that does nothing. Figures are CPU time of the process (less
+disturbed by other work on a shared machine than wall time), the best of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+MODES = ("absent", "off", "metrics", "tracing", "both", "sampled")
+TOPIC = "bench-observed"
+
+
+def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
+    if mode == "absent":
+        sys.modules["opentelemetry"] = None  # type: ignore[assignment]
+        sys.modules["prometheus_client"] = None  # type: ignore[assignment]
+    if mode in ("off", "tracing"):
+        os.environ["EVENT_BUS_METRICS"] = "false"
+    if mode in ("tracing", "both", "sampled"):
+        from opentelemetry import trace  # noqa: PLC0415
+        from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
+        from opentelemetry.sdk.trace.export import (  # noqa: PLC0415
+            SimpleSpanProcessor,
+            SpanExporter,
+            SpanExportResult,
+        )
+
+        class Drop(SpanExporter):
+            def export(self, spans: Any) -> SpanExportResult:
+                return SpanExportResult.SUCCESS
+
+        from opentelemetry.sdk.trace.sampling import (  # noqa: PLC0415
+            ParentBased,
+            TraceIdRatioBased,
+        )
+
+        sampler = ParentBased(TraceIdRatioBased(0.01 if mode == "sampled" else 1.0))
+        provider = TracerProvider(sampler=sampler)
+        provider.add_span_processor(SimpleSpanProcessor(Drop()))
+        trace.set_tracer_provider(provider)
+
+    from openedx_events import configure  # noqa: PLC0415  (after the modules are blocked)
+    from openedx_events.event_bus import (  # noqa: PLC0415
+        BusConsumer,
+        connect_producer_receivers,
+        get_backend,
+    )
+    from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL  # noqa: PLC0415
+    from openedx_events.samples import sample_event_data  # noqa: PLC0415
+
+    configure(
+        EVENT_BUS_SQLITE_PATH=str(path),
+        EVENT_BUS_PRODUCER_CONFIG={
+            SIGNAL.event_type: {TOPIC: {"event_key_field": None, "enabled": True}}
+        },
+    )
+    connect_producer_receivers()
+    data = [sample_event_data(SIGNAL, i) for i in range(100)]
+    started = time.process_time()
+    for i in range(events):
+        SIGNAL.send_event(**data[i % 100])
+    produce = time.process_time() - started
+    consumer = BusConsumer(get_backend(), topic=TOPIC, group_id="bench", batch_size=500)
+    started = time.process_time()
+    stats = consumer.run(until_idle=True)
+    consume = time.process_time() - started
+    assert stats.delivered == events, stats
+    return {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
+
+
+def _run(mode: str, events: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-observability-") as directory:
+        result = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--events", str(events), directory],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")},
+        )
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--events", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", choices=MODES)
+    parser.add_argument("directory", nargs="?")
+    args = parser.parse_args()
+    if args.child:
+        events = args.events
+        print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db")))
+        return
+    events = args.events or (2_000 if args.quick else 20_000)
+    repeat = 1 if args.quick else args.repeat
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(repeat):
+        for mode in MODES:  # interleaved, so a busy spell of the machine hits every mode
+            figures = _run(mode, events)
+            kept = best.setdefault(mode, figures)
+            for name, value in figures.items():
+                kept[name] = min(kept[name], value)
+    floor = best["absent"]
+    print(f"{events:,} events, best of {repeat}; CPU µs per event, and the cost over 'absent'")
+    print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
+    for mode in MODES:
+        row = best[mode]
+        cells = []
+        for name in ("produce_us", "consume_us"):
+            extra = (row[name] / floor[name] - 1) * 100
+            cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
+        print(f"{mode:<10}{''.join(cells)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Where the bus runtime reports to tracing, metrics and health: one call per thing it did.
+
+The producer and the consumer runtime call these hooks and nothing else of observability, so
+either works unchanged, and at the cost of a few attribute reads, when no extra is installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+
+from openedx_events._private.observability import logfields, metrics, tracing
+from openedx_events._private.observability.health import Health
+from openedx_events._private.observability.server import ObservabilityServer
+from openedx_events.event_bus._private.backend import Backend
+from openedx_events.event_bus._private.records import Message, Position, Record
+
+__all__ = ["ConsumerObserver", "Outcome", "observed_append", "serve_observability", "system_of"]
+
+
+def system_of(backend: Backend) -> str:
+    """The ``messaging.system`` of a backend: the scheme of its name (``redis``, ``sqlite``)."""
+    return backend.name.partition(":")[0] or type(backend).__name__.lower()
+
+
+def observed_append(
+    backend: Backend,
+    topic: str,
+    event_type: str,
+    messages: list[Message],
+    append: Callable[[list[Message]], list[Position]],
+) -> list[Position]:
+    """``append(messages)`` inside a ``send`` span, with the trace context in their headers."""
+    instruments = metrics.instruments()
+    if instruments is None and not tracing.active():
+        return append(messages)
+    ids = [m.headers.get("id", "") for m in messages]
+    started = time.perf_counter()
+    with tracing.send_span(system_of(backend), topic, event_type, ids):
+        traced = [_with_context(m) for m in messages]
+        try:
+            positions = append(traced)
+        except Exception:
+            if instruments is not None:
+                instruments.child(instruments.publish_failed, event_type, topic).inc(len(messages))
+            raise
+    if instruments is not None:
+        instruments.child(instruments.publish_seconds, topic).observe(time.perf_counter() - started)
+        instruments.child(instruments.published, event_type, topic).inc(len(messages))
+    return positions
+
+
+def _with_context(message: Message) -> Message:
+    headers = tracing.inject(message.headers)
+    if headers is None:
+        return message
+    return Message(headers=headers, payload=message.payload, key=message.key)
+
+
+class ConsumerObserver:
+    """The traces, metrics and health of one consumer of ``topic`` in ``group``."""
+
+    def __init__(self, backend: Backend, topic: str, group: str) -> None:
+        self.system = system_of(backend)
+        self.topic = topic
+        self.group = group
+        self.health = Health()
+        self.instruments = metrics.instruments()
+        self.collector: metrics.BusCollector | None = None
+        if self.instruments is not None:
+            self.collector = metrics.BusCollector(backend, [topic])
+
+    def started(self) -> None:
+        self.health.started()
+        if self.collector is not None:
+            import prometheus_client  # noqa: PLC0415  (present when there are instruments)
+
+            with contextlib.suppress(ValueError):  # already registered by an earlier run
+                prometheus_client.REGISTRY.register(self.collector)
+
+    def stopped(self) -> None:
+        self.health.stopped()
+        if self.collector is not None:
+            import prometheus_client  # noqa: PLC0415
+
+            with contextlib.suppress(KeyError):
+                prometheus_client.REGISTRY.unregister(self.collector)
+
+    def claimed(self, records: list[Record] | None, asked: float) -> None:
+        """A claim returned ``records`` (``None``: the backend failed), asked at ``asked``."""
+        self.health.turned()
+        self.health.connected = records is not None
+        if records is None:
+            if self.instruments is not None:
+                self.instruments.child(
+                    self.instruments.storage_errors, self.topic, self.group
+                ).inc()
+            return
+        if records and tracing.active():
+            ended = time.time_ns()
+            started = ended - int((time.monotonic() - asked) * 1e9)
+            tracing.receive_span(
+                self.system,
+                self.topic,
+                self.group,
+                len(records),
+                started_ns=started,
+                ended_ns=ended,
+            )
+
+    @contextlib.contextmanager
+    def processing(self, record: Record) -> Iterator[Outcome]:
+        """Around the handling of one record; the body reports how it went on the outcome."""
+        outcome = Outcome(record.headers.get("type", ""))
+        token = logfields.enter(record.headers, self.topic, record.position)
+        try:
+            if tracing.active():
+                with tracing.process_span(
+                    self.system, self.topic, self.group, record.headers, str(record.position)
+                ) as span:
+                    yield outcome
+                    if outcome.failure is not None:
+                        tracing.fail(span, *outcome.failure)
+            else:
+                yield outcome
+        finally:
+            logfields.leave(token)
+        self.health.turned()
+        instruments = self.instruments
+        if instruments is None:
+            return
+        labels = (outcome.event_type, self.topic, self.group)
+        if outcome.attempts > 1:
+            instruments.child(instruments.retried, *labels).inc(outcome.attempts - 1)
+        failed_attempts = outcome.attempts - (1 if outcome.delivered else 0)
+        if failed_attempts > 0:
+            instruments.child(instruments.failed, *labels).inc(failed_attempts)
+        if outcome.delivered:
+            instruments.child(instruments.delivered, *labels).inc()
+            instruments.child(instruments.delivery_seconds, self.topic, self.group).observe(
+                max(0.0, time.time() - record.appended_at)
+            )
+        elif outcome.failure is not None:
+            instruments.child(instruments.dead_lettered, *labels, outcome.failure[0]).inc()
+
+
+class Outcome:
+    """How one record's handling went, filled in by the consumer runtime."""
+
+    __slots__ = ("attempts", "delivered", "event_type", "failure")
+
+    def __init__(self, event_type: str) -> None:
+        self.event_type = event_type
+        self.attempts = 0
+        self.delivered = False
+        self.failure: tuple[str, str] | None = None  # (reason, description) when dead-lettered
+
+    def dead_lettered(self, reason: str, attempts: int) -> None:
+        # The description names the reason only: an error's text may quote personal data.
+        self.attempts = attempts
+        self.failure = (reason, f"dead-lettered ({reason}) after {attempts} attempt(s)")
+
+    def ok(self, attempts: int) -> None:
+        self.attempts = attempts
+        self.delivered = True
+
+
+def serve_observability(
+    port: int, *, consumer: object = None, host: str = "0.0.0.0"
+) -> ObservabilityServer:
+    """Start serving ``/metrics`` and, for a :class:`BusConsumer`, ``/livez`` and ``/readyz``.
+
+    ``port`` 0 takes any free port (``.port`` says which). Runs in daemon threads until
+    ``.close()``.
+    """
+    observer = getattr(consumer, "observer", None)
+    health = observer.health if isinstance(observer, ConsumerObserver) else None
+    return ObservabilityServer(port, host=host, health=health).start()

@@ -1,0 +1,57 @@
+"""``manage.py relay_outbox``: publish the outbox's rows to the bus, until stopped or empty."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from openedx_events.django.relay import OutboxRelay, OutboxRelayError
+from openedx_events.exceptions import ProducerConfigurationError
+
+__all__ = ["Command"]
+
+
+class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
+    """Run the outbox relay."""
+
+    help = (
+        "Publish the events stored in the outbox through EVENT_BUS_PRODUCER, oldest first, "
+        "until SIGTERM/SIGINT (which finish the current batch); with --once, publish what is "
+        "there and exit."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """--once, --batch-size, --lease, --poll-interval, --max-backoff, --database."""
+        parser.add_argument("--once", action="store_true", help="exit once the outbox is empty")
+        parser.add_argument("--batch-size", type=int, default=100, help="rows per batch")
+        parser.add_argument(
+            "--lease", type=float, default=30.0, help="seconds a batch is held (SQLite)"
+        )
+        parser.add_argument(
+            "--poll-interval", type=float, default=0.5, help="seconds between looks when empty"
+        )
+        parser.add_argument(
+            "--max-backoff",
+            type=float,
+            default=30.0,
+            help="the longest wait, in seconds, between two attempts while publishing fails",
+        )
+        parser.add_argument("--database", default=None, help="the outbox's database alias")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Relay, then say how many rows were published."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        try:
+            relay = OutboxRelay(
+                using=options["database"],
+                batch_size=options["batch_size"],
+                lease=options["lease"],
+                poll_interval=options["poll_interval"],
+                max_backoff=options["max_backoff"],
+            )
+            stats = relay.run(once=options["once"])
+        except (OutboxRelayError, ProducerConfigurationError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"published {stats.published} event(s) in {stats.batches} batch(es)")

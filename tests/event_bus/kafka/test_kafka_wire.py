@@ -1,0 +1,89 @@
+"""The Kafka message parts: keys and headers as edx-event-bus-kafka writes and reads them."""
+
+from __future__ import annotations
+
+import io
+
+import fastavro
+import pytest
+
+from openedx_events.event_bus.headers import KAFKA_FIXED_HEADERS
+from openedx_events.event_bus.kafka._wire import headers_from_kafka, headers_to_kafka, key_text
+
+STRING = fastavro.parse_schema("string")
+
+
+def _avro_string(text: str) -> bytes:
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, STRING, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("text", ["", "course-v1:edX+DemoX+Demo_Course", "é" * 200, "x" * 70000])
+def test_a_string_key_reads_as_fastavro_reads_it(text: str) -> None:
+    assert key_text(STRING, _avro_string(text)) == text
+
+
+@pytest.mark.parametrize(
+    "avro",
+    [
+        b"",  # nothing at all
+        b"\x01",  # a negative length
+        b"\x08abc",  # a length past the bytes
+        b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",  # a length that never ends
+        b"\x04\xff\xfe",  # bytes that are not UTF-8
+    ],
+)
+def test_a_damaged_string_key_fails_as_fastavro_fails(avro: bytes) -> None:
+    try:
+        fastavro.schemaless_reader(io.BytesIO(avro), STRING, None)
+    except Exception as error:  # whatever fastavro raises is what ours must raise
+        expected = type(error)
+    else:
+        pytest.fail("fastavro reads these bytes")
+    with pytest.raises(expected):
+        key_text(STRING, avro)
+
+
+def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them() -> None:
+    assert key_text(STRING, _avro_string("abc") + b"more") == "abc"
+
+
+def test_an_integer_key_is_read_as_its_text() -> None:
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, fastavro.parse_schema("long"), 42)
+    assert key_text(fastavro.parse_schema("long"), out.getvalue()) == "42"
+
+
+def test_event_headers_start_with_the_fixed_ones_and_carry_the_cloudevents_names() -> None:
+    headers = {"type": "t.v1", "id": "1", "source": "s", "custom": "c", "ce_specversion": "9"}
+    kafka = headers_to_kafka(headers, event=True)
+    fixed = [(name, value.encode()) for name, value in KAFKA_FIXED_HEADERS.items()]
+    assert kafka[: len(fixed)] == fixed
+    assert kafka[len(fixed) :] == [
+        ("ce_type", b"t.v1"),
+        ("ce_id", b"1"),
+        ("ce_source", b"s"),
+        ("custom", b"c"),
+    ]
+
+
+def test_other_messages_keep_their_headers_renamed_only() -> None:
+    assert headers_to_kafka({"type": "x", "reason": "r"}, event=False) == [
+        ("ce_type", b"x"),
+        ("reason", b"r"),
+    ]
+
+
+def test_headers_read_back_drop_the_fixed_ones_and_take_the_redis_names() -> None:
+    kafka = headers_to_kafka({"type": "t.v1", "id": "1", "sourcehost": "h"}, event=True)
+    assert headers_from_kafka(kafka) == {"type": "t.v1", "id": "1", "sourcehost": "h"}
+
+
+def test_a_fixed_header_with_another_value_is_kept_for_the_checks_to_refuse() -> None:
+    read = headers_from_kafka([("content-type", b"application/json"), ("ce_id", None)])
+    assert read == {"content-type": "application/json", "id": ""}
+
+
+def test_a_repeated_header_keeps_its_last_value() -> None:
+    assert headers_from_kafka([("ce_id", b"1"), ("ce_id", b"2")]) == {"id": "2"}
