@@ -85,3 +85,20 @@ def test_a_private_registry_keeps_its_signals_apart() -> None:
     registry.unregister(signal)
     assert "org.openedx.test.note.v1" not in registry
     assert "org.openedx.test.memo.v1" not in registry
+
+
+def test_suggestions_follow_the_signals_registered_since_the_last_lookup() -> None:
+    """Close matches are remembered per unknown type, but never outlive a registration."""
+    registry = SignalRegistry()
+    typo = "org.openedx.test.nots.v1"
+    with pytest.raises(UnknownEventTypeError) as before:
+        registry.get(typo)
+    assert before.value.suggestions == []
+    signal = OpenEdxPublicSignal("org.openedx.test.note.v1", {"note": Note}, registry=registry)
+    with pytest.raises(UnknownEventTypeError) as after:
+        registry.get(typo)
+    assert after.value.suggestions == ["org.openedx.test.note.v1"]
+    registry.unregister(signal)
+    with pytest.raises(UnknownEventTypeError) as gone:
+        registry.get(typo)
+    assert gone.value.suggestions == []

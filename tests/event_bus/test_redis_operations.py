@@ -155,3 +155,16 @@ def test_a_consumer_renews_its_liveness_file_while_it_runs(
         SIGNAL.disconnect(receiver)
     assert seen == [True]
     assert not alive.exists()  # a consumer that stopped is not alive
+
+
+def test_a_commit_still_acknowledges_after_redis_forgot_its_scripts(redis_url: str) -> None:
+    backend = RedisBackend(redis_url)
+    try:
+        _produce(backend, 3)
+        records = backend.claim("enrollments", "group", "one", limit=3)
+        backend.client.script_flush()  # as after a restart or a failover
+        assert backend.commit("enrollments", "group", "one", records) is True
+        assert backend.client.xpending("enrollments", "group")["pending"] == 0
+        assert backend.commit("enrollments", "group", "one", records) is False  # held no more
+    finally:
+        backend.close()

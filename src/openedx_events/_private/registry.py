@@ -35,6 +35,8 @@ KNOWN_UNSERIALIZABLE_SIGNALS = [
     "org.openedx.learning.external_grader.score.submitted.v1",
 ]
 
+_MAX_SUGGESTIONS_KEPT = 1024
+
 
 class SignalRegistry:
     """Signals by event type, plus alternative spellings (aliases) of some types."""
@@ -42,6 +44,9 @@ class SignalRegistry:
     def __init__(self) -> None:
         self._by_type: dict[str, OpenEdxPublicSignal] = {}
         self._aliases: dict[str, str] = {}
+        # Close matches of unknown types already asked for: a consumer meeting a stream of
+        # one unknown type would otherwise run difflib over the catalog for every entry.
+        self._suggestions: dict[str, list[str]] = {}
 
     def register(self, signal: OpenEdxPublicSignal) -> None:
         """Add ``signal``, replacing any signal already registered under its names.
@@ -54,6 +59,7 @@ class SignalRegistry:
             taken = self._by_type.get(self._aliases.get(name, name))
             if taken is not None:
                 self.unregister(taken)
+        self._suggestions.clear()
         self._by_type[signal.event_type] = signal
         for alias in signal.aliases:
             self._aliases[alias] = signal.event_type
@@ -61,6 +67,7 @@ class SignalRegistry:
     def unregister(self, signal: OpenEdxPublicSignal) -> None:
         """Remove ``signal`` (used by tests that define signals of their own)."""
         if self._by_type.get(signal.event_type) is signal:
+            self._suggestions.clear()
             del self._by_type[signal.event_type]
             for alias in signal.aliases:
                 self._aliases.pop(alias, None)
@@ -72,6 +79,7 @@ class SignalRegistry:
     def restore(self, state: tuple[dict[str, OpenEdxPublicSignal], dict[str, str]]) -> None:
         """Put back the registrations of a :meth:`snapshot` (signals declared since go)."""
         self._by_type, self._aliases = dict(state[0]), dict(state[1])
+        self._suggestions.clear()
 
     def get(self, event_type: str) -> OpenEdxPublicSignal:
         """The signal of ``event_type`` (or of an alias of it).
@@ -86,10 +94,14 @@ class SignalRegistry:
         canonical = self._aliases.get(event_type)
         if canonical is not None:
             return self._by_type[canonical]
-        known = [*self._by_type, *self._aliases]
-        raise UnknownEventTypeError(
-            event_type, difflib.get_close_matches(event_type, known, n=3, cutoff=0.6)
-        )
+        suggestions = self._suggestions.get(event_type)
+        if suggestions is None:
+            known = [*self._by_type, *self._aliases]
+            suggestions = difflib.get_close_matches(event_type, known, n=3, cutoff=0.6)
+            if len(self._suggestions) >= _MAX_SUGGESTIONS_KEPT:  # garbage types stay bounded
+                self._suggestions.clear()
+            self._suggestions[event_type] = suggestions
+        raise UnknownEventTypeError(event_type, list(suggestions))
 
     def all(self) -> list[OpenEdxPublicSignal]:
         """Every registered signal, in registration order."""

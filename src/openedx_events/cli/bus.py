@@ -121,7 +121,7 @@ def status(*, as_json: bool, django_settings: str | None) -> None:
     """Per topic: its length, dead letters, and each group's lag, pending entries, consumers.
 
     For a Django service, the outbox follows: unsent events, the oldest one's age, and relay
-    errors (as JSON: ``openedx-events outbox status --json``). On Kafka also each topic's
+    errors (as JSON: openedx-events outbox status --json). On Kafka also each topic's
     partitions and each group's committed offset per partition.
     """
     with_outbox = setup_django(django_settings, required=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from django.db import close_old_connections, connections, reset_queries
+from django.db import connections, reset_queries
 
 __all__ = ["refresh_state"]
 
@@ -20,15 +20,15 @@ _HAS_EDX_DJANGO_UTILS = importlib.util.find_spec("edx_django_utils") is not None
 
 def refresh_state() -> None:
     """Make database connections and request caches fresh for the next event."""
-    close_old_connections()
     for connection in connections.all(initialized_only=True):
+        # Never under an open transaction (a caller's atomic block, a test case's): Django's
+        # own check would close it there, for its autocommit differs from the settings'.
+        if connection.in_atomic_block:
+            continue
+        connection.close_if_unusable_or_obsolete()
         # A connection kept across events (CONN_MAX_AGE) may have been cut by a restart
-        # without any error seen yet: ask it, unless a transaction is open on it.
-        if (
-            connection.connection is not None
-            and not connection.in_atomic_block
-            and not connection.is_usable()
-        ):
+        # without any error seen yet: ask it.
+        if connection.connection is not None and not connection.is_usable():
             connection.close()
     reset_queries()
     if _HAS_EDX_DJANGO_UTILS:

@@ -26,6 +26,8 @@ __all__ = [
 Position = int | str | tuple[int, int]
 
 _MAX_TOPIC_LENGTH = 249  # Kafka's limit, so a topic that works here works on every backend
+_MAX_CHECKED_TOPICS = 4096
+_checked_topics: set[str] = set()  # the rule does not change: a name checked once is good
 
 
 def check_topic(topic: str, *, what: str = "topic") -> str:
@@ -36,12 +38,17 @@ def check_topic(topic: str, *, what: str = "topic") -> str:
     Raises:
         ValueError: the name is empty, too long, or holds control characters.
     """
+    if type(topic) is str and topic in _checked_topics:  # every send checks: keep it cheap
+        return topic
     if not isinstance(topic, str) or not topic:
         raise ValueError(f"a {what} name must be a non-empty string, got {topic!r}")
     if len(topic) > _MAX_TOPIC_LENGTH:
         raise ValueError(f"{what} name {topic[:40]!r}... is longer than {_MAX_TOPIC_LENGTH}")
     if any(ord(char) < 32 or ord(char) == 127 for char in topic):
         raise ValueError(f"{what} name {topic!r} holds control characters")
+    if len(_checked_topics) >= _MAX_CHECKED_TOPICS:  # names from a stream stay bounded
+        _checked_topics.clear()
+    _checked_topics.add(topic)
     return topic
 
 

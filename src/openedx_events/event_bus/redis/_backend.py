@@ -35,7 +35,12 @@ from openedx_events.event_bus.redis._connection import (
     transaction,
 )
 from openedx_events.event_bus.redis._ids import StreamId, before, stream_id, stream_id_at
-from openedx_events.event_bus.redis._scripts import ACK_OWNED, TOUCH_OWNED
+from openedx_events.event_bus.redis._scripts import (
+    ACK_OWNED,
+    TOUCH_OWNED,
+    evalsha,
+    script_missing,
+)
 from openedx_events.event_bus.redis._trimming import TrimWatch
 
 __all__ = ["DEFAULT_MAX_PAYLOAD", "RedisBackend"]
@@ -121,7 +126,6 @@ class RedisBackend(Backend):
         self.max_payload = max_payload
         self.client = connect(url, socket_timeout=socket_timeout, **client_options)
         self._where = redacted(url)
-        self._ack = self.client.register_script(ACK_OWNED)
         self._touch = self.client.register_script(TOUCH_OWNED)
         self._groups_made: set[tuple[str, str]] = set()
         self._next_takeover: dict[tuple[str, str, str], float] = {}
@@ -237,16 +241,29 @@ class RedisBackend(Backend):
             return True
         ids = list(dict.fromkeys(str(record.position) for record in records))
         processed = list(processed_ids)
+        # A commit is also a heartbeat for the rest of the batch, as on every backend.
+        commands = [
+            evalsha(ACK_OWNED, (topic,), (group, consumer, *ids)),
+            evalsha(TOUCH_OWNED, (topic,), (group, consumer, 0)),
+        ]
+        if processed:
+            now = time.time()
+            key = _processed_key(topic, group)
+            commands.append(("ZADD", key, *(part for i in processed for part in (now, i))))
         with storage_errors(self._where):
-            pipe = self.client.pipeline(transaction=False)
-            self._ack(keys=[topic], args=[group, consumer, *ids], client=pipe)
-            # A commit is also a heartbeat for the rest of the batch, as on every backend.
-            self._touch(keys=[topic], args=[group, consumer, 0], client=pipe)
-            if processed:
-                now = time.time()
-                pipe.zadd(_processed_key(topic, group), dict.fromkeys(processed, now))
-            acked = pipe.execute()[0]
-        return int(acked) == len(ids)
+            # EVALSHA straight away (redis-py's scripts in a pipeline first ask SCRIPT EXISTS:
+            # a round trip more); a script Redis does not know did not run, so running it
+            # again in full is safe.
+            replies = send_all(self.client, *commands, errors_as_replies=True)
+            for index, (script, reply) in enumerate(
+                zip((ACK_OWNED, TOUCH_OWNED), replies[:2], strict=True)
+            ):
+                if script_missing(reply):
+                    replies[index] = send(self.client, ("EVAL", script, *commands[index][2:]))
+            for reply in replies:
+                if isinstance(reply, Exception):
+                    raise reply
+        return int(replies[0]) == len(ids)
 
     def heartbeat(self, topic: str, group: str, consumer: str) -> None:
         with storage_errors(self._where):

@@ -119,12 +119,13 @@ def send(client: Any, *commands: tuple[Any, ...]) -> Any:
     return send_all(client, *commands)[-1]
 
 
-def send_all(client: Any, *commands: tuple[Any, ...]) -> list[Any]:
+def send_all(client: Any, *commands: tuple[Any, ...], errors_as_replies: bool = False) -> list[Any]:
     """Write ``commands`` at once on one pooled connection; return their raw replies.
 
     A connection that fails is dropped and the commands are sent once more on a fresh one,
     as redis-py itself does. This skips redis-py's per-command layers, which cost more than
-    the round trip itself on the hot path of a single send.
+    the round trip itself on the hot path of a single send. With ``errors_as_replies``, a
+    command Redis refuses gives its ``ResponseError`` as its reply and the others still run.
 
     Raises:
         redis.RedisError: Redis refused a command, or the connection failed twice.
@@ -138,7 +139,9 @@ def send_all(client: Any, *commands: tuple[Any, ...]) -> list[Any]:
         connection = pool.get_connection()
         try:
             connection.send_packed_command(packed)
-            return [connection.read_response() for _ in commands]
+            if not errors_as_replies:
+                return [connection.read_response() for _ in commands]
+            return [_reply_or_error(connection) for _ in commands]
         except (redis.ConnectionError, redis.TimeoutError):
             connection.disconnect()
             if attempt == 2:
@@ -149,3 +152,13 @@ def send_all(client: Any, *commands: tuple[Any, ...]) -> list[Any]:
         finally:
             pool.release(connection)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reply_or_error(connection: Any) -> Any:
+    """The next reply on ``connection``, or the ``ResponseError`` Redis sent instead."""
+    import redis  # noqa: PLC0415
+
+    try:
+        return connection.read_response()
+    except redis.ResponseError as error:  # the reply was read whole: the connection is in step
+        return error

@@ -7,7 +7,10 @@ by another consumer is neither acknowledged nor kept alive by the one that lost 
 
 from __future__ import annotations
 
-__all__ = ["ACK_OWNED", "TOUCH_OWNED"]
+import hashlib
+from typing import Any
+
+__all__ = ["ACK_OWNED", "TOUCH_OWNED", "evalsha", "script_missing"]
 
 # KEYS[1] stream; ARGV[1] group, ARGV[2] consumer, ARGV[3..] the ids to acknowledge, in order.
 # Returns how many of them the consumer held (and so acknowledged).
@@ -42,3 +45,18 @@ while true do
     start = '(' .. last
 end
 """
+
+
+def evalsha(script: str, keys: tuple[Any, ...], args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The ``EVALSHA`` command that runs ``script`` (Redis answers NOSCRIPT until it knows it)."""
+    return ("EVALSHA", _SHA1S[script], len(keys), *keys, *args)
+
+
+def script_missing(reply: Any) -> bool:
+    """Whether ``reply`` is Redis saying it does not know the script (it did not run)."""
+    from redis.exceptions import NoScriptError  # noqa: PLC0415  (optional dependency)
+
+    return isinstance(reply, NoScriptError)
+
+
+_SHA1S = {text: hashlib.sha1(text.encode()).hexdigest() for text in (ACK_OWNED, TOUCH_OWNED)}
