@@ -17,6 +17,8 @@ import pytest
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+# The Schema Registry double of the Kafka backend's tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "event_bus"))
 
 from interop_helpers import build_plugin_venv
 from redis_reference import ReferenceBus

@@ -60,7 +60,12 @@ def build_plugin_venv() -> Path:
 
 
 def run_child(
-    python: Path, plugin: str, prefix: str, *args: str, timeout: float = 120
+    python: Path,
+    plugin: str,
+    prefix: str,
+    *args: str,
+    timeout: float = 120,
+    schema_registry_url: str = "http://127.0.0.1:9",
 ) -> subprocess.CompletedProcess[str]:
     """Run ``plugin_child.py ARGS`` in the plugins' virtualenv, for ``plugin`` (redis, kafka)."""
     env = {
@@ -72,6 +77,7 @@ def run_child(
         INTEROP_PLUGIN=plugin,
         INTEROP_TOPIC_PREFIX=prefix,
         INTEROP_REDIS_URL="redis://127.0.0.1:6379/0",
+        INTEROP_SCHEMA_REGISTRY_URL=schema_registry_url,
         DJANGO_SETTINGS_MODULE="plugin_settings",
     )
     return subprocess.run(

@@ -3,8 +3,11 @@
 ``python plugin_child.py startup`` starts the Django project of ``plugin_settings`` and reports
 what the plugin's app and our loaders gave; ``python plugin_child.py redis-roundtrip N`` sends N
 events of each routed type through edx-event-bus-redis's producer and consumer and reports, event
-by event, whether the receivers got the data and metadata that were sent. The report is one
-JSON line on stdout.
+by event, whether the receivers got the data and metadata that were sent; ``python
+plugin_child.py kafka-serialize`` has edx-event-bus-kafka's producer build its key and value
+serializers for each routed type and reports the bytes they make of a sample event (against the
+Schema Registry at ``EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL``). The report is one JSON line on
+stdout.
 """
 
 # Django and the package are imported after django.setup(), inside each command.
@@ -94,12 +97,44 @@ def _redis_roundtrip(per_type: int) -> dict[str, Any]:
     }
 
 
+def _kafka_serialize() -> dict[str, Any]:
+    django.setup()
+    from confluent_kafka.serialization import MessageField, SerializationContext
+    from django.conf import settings
+    from edx_event_bus_kafka.internal.config import get_full_topic
+    from edx_event_bus_kafka.internal.producer import extract_event_key, get_serializers
+
+    from openedx_events.samples import sample_event_data
+    from openedx_events.tooling import OpenEdxPublicSignal
+
+    topic = get_full_topic("events")
+    serialized = []
+    for event_type, key_field in settings.ROUTED_EVENTS.items():
+        signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
+        data = sample_event_data(signal, 0)
+        key_serializer, value_serializer = get_serializers(signal, key_field)
+        key = extract_event_key(data, key_field)
+        serialized.append(
+            {
+                "event_type": event_type,
+                "key_field": key_field,
+                "key": key_serializer(key, SerializationContext(topic, MessageField.KEY)).hex(),
+                "value": value_serializer(
+                    data, SerializationContext(topic, MessageField.VALUE)
+                ).hex(),
+            }
+        )
+    return {"topic": topic, "serialized": serialized}
+
+
 def main() -> None:
     command = sys.argv[1]
     if command == "startup":
         report = _startup()
     elif command == "redis-roundtrip":
         report = _redis_roundtrip(int(sys.argv[2]))
+    elif command == "kafka-serialize":
+        report = _kafka_serialize()
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(report))

@@ -1,7 +1,8 @@
 """Django settings of the interop tests: a service with one of the reference's bus plugins.
 
 The child process reads its variant from the environment: ``INTEROP_PLUGIN`` (``redis`` or
-``kafka``), ``INTEROP_REDIS_URL`` and ``INTEROP_TOPIC_PREFIX`` (unique per test run).
+``kafka``), ``INTEROP_REDIS_URL``, ``INTEROP_TOPIC_PREFIX`` (unique per test run) and, for
+Kafka, ``INTEROP_SCHEMA_REGISTRY_URL``.
 """
 
 import os
@@ -35,6 +36,9 @@ if PLUGIN == "redis":
 else:
     EVENT_BUS_PRODUCER = "edx_event_bus_kafka.create_producer"
     EVENT_BUS_CONSUMER = "edx_event_bus_kafka.KafkaEventConsumer"
-    # Nothing listens there: start-up builds the producer, which connects only when used.
+    # Nothing listens at port 9: start-up builds the producer, which connects only when used;
+    # the serializers reach the registry a test starts.
     EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9"
-    EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL = "http://127.0.0.1:9"
+    EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL = os.environ.get(
+        "INTEROP_SCHEMA_REGISTRY_URL", "http://127.0.0.1:9"
+    )

@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 _key_fields: dict[OpenEdxPublicSignal, tuple[FieldNode, dict[str, Any]]] = {}
 _parsed_key_schemas: dict[OpenEdxPublicSignal, Any] = {}
 
-__all__ = ["event_key_bytes", "event_key_schema", "event_key_value", "event_key_wire_value"]
+__all__ = [
+    "event_key_bytes",
+    "event_key_schema",
+    "event_key_value",
+    "event_key_wire_value",
+    "key_value_to_wire",
+]
 
 
 def _key_path(signal: OpenEdxPublicSignal) -> list[str]:
@@ -133,8 +139,12 @@ def event_key_value(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) 
 
 def event_key_wire_value(event_data: Mapping[str, Any], signal: OpenEdxPublicSignal) -> Any:
     """The key as the Avro value it travels as (``str(course_key)`` for a course key)."""
+    return key_value_to_wire(event_key_value(event_data, signal), signal)
+
+
+def key_value_to_wire(value: Any, signal: OpenEdxPublicSignal) -> Any:
+    """A value of the key field's type as the Avro value it travels as."""
     field, _ = _key_field(signal)
-    value = event_key_value(event_data, signal)
     try:
         return checked_encode((field,), {field.name: value})[field.name]
     except FieldProblem as problem:

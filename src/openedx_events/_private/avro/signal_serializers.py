@@ -15,7 +15,7 @@ from typing import Any
 
 from openedx_events._private.avro.codec import SignalCodec, codec_for, decode_event_data
 from openedx_events._private.avro.custom_types import CustomType
-from openedx_events._private.avro.event_key import event_key_schema
+from openedx_events._private.avro.event_key import event_key_schema, key_value_to_wire
 from openedx_events._private.avro.type_serializers import (
     BaseCustomTypeAvroSerializer,
     custom_type_entries,
@@ -67,14 +67,17 @@ class AvroSignalSerializer(_SignalAvroBase):
         super().__init__(signal)
         self.serializers = {item.cls: item.serialize for item in self.custom_type_serializers()}
 
-    def to_dict(self, event_data: Mapping[str, Any]) -> dict[str, Any]:
+    def to_dict(self, event_data: Mapping[str, Any]) -> Any:
         """The Avro record of ``event_data``: keys as strings, datetimes in ISO format.
 
-        Data classes may be given as plain dicts of their fields.
+        Data classes may be given as plain dicts of their fields. Given the event's key alone
+        (edx-event-bus-kafka's key serializer passes it here), its Avro value.
 
         Raises:
             EventSerializationError: the data does not fit the schema; names the field.
         """
+        if not isinstance(event_data, Mapping):
+            return key_value_to_wire(event_data, self.signal)
         return self._codec.record(event_data)
 
     def serialize(self, event_data: Mapping[str, Any]) -> bytes:
