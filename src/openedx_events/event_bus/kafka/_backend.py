@@ -142,17 +142,27 @@ class KafkaBackend(Backend):
         return records
 
     def _record(self, message: Any) -> Record:
-        read = self.codec.from_kafka(message.key(), message.value(), message.headers())
-        _kind, timestamp = message.timestamp()
-        return Record(
-            topic=message.topic(),
-            position=(message.partition(), message.offset()),
-            headers=read.headers,
-            payload=read.payload,
-            key=read.key,
-            appended_at=max(timestamp, 0) / 1000 - self._skew,
-            defect=read.defect,
-        )
+        return self._records(message.topic(), [message])[0]
+
+    def _records(self, topic: str, messages: Iterable[Any]) -> list[Record]:
+        """The records of messages of ``topic`` (whose errors were looked at already)."""
+        read = self.codec.from_kafka
+        skew = self._skew
+        records = []
+        for message in messages:
+            got = read(message.key(), message.value(), message.headers())
+            records.append(
+                Record(
+                    topic,
+                    (message.partition(), message.offset()),
+                    got.headers,
+                    got.payload,
+                    got.key,
+                    max(message.timestamp()[1], 0) / 1000 - skew,
+                    got.defect,
+                )
+            )
+        return records
 
     # --- consumer groups ------------------------------------------------------------------
 
@@ -216,15 +226,17 @@ class KafkaBackend(Backend):
         if early and member.early:
             taken, member.early = member.early[:limit], member.early[limit:]
             return taken
-        records: list[Record] = []
-        for message in member.consumer.consume(num_messages=limit, timeout=wait):
-            error = message.error()
-            if error is None:
-                if member.kept(message.partition(), message.offset()):
-                    records.append(self._record(message))
-            elif error.fatal():
-                raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
-        return records
+        messages = member.consumer.consume(num_messages=limit, timeout=wait)
+        # Errors and trimmed records are rare: look for them first, read the rest in one go.
+        if any(message.error() is not None for message in messages):
+            for message in messages:
+                error = message.error()
+                if error is not None and error.fatal():
+                    raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
+            messages = [message for message in messages if message.error() is None]
+        if member.floors:
+            messages = [m for m in messages if member.kept(m.partition(), m.offset())]
+        return self._records(member.topic, messages)
 
     def _behind(self, member: Member, exact: bool) -> bool:
         """Whether a partition of the member holds records past what it was given."""
