@@ -197,10 +197,11 @@ def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders
     renamed = {renames.get(name, name): value for name, value in headers.items()}
     if not event:
         return [(name, value.encode()) for name, value in renamed.items()]
-    out = list(_FIXED_KAFKA)
     fixed = _FIXED_BYTES
-    out.extend((name, value.encode()) for name, value in renamed.items() if name not in fixed)
-    return out
+    return [
+        *_FIXED_KAFKA,
+        *[(name, value.encode()) for name, value in renamed.items() if name not in fixed],
+    ]
 
 
 def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> dict[str, str]:
