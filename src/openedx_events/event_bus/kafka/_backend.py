@@ -226,7 +226,14 @@ class KafkaBackend(Backend):
         if early and member.early:
             taken, member.early = member.early[:limit], member.early[limit:]
             return taken
-        messages = member.consumer.consume(num_messages=limit, timeout=wait)
+        consumer = member.consumer
+        # consume() waits until it has ``limit`` messages or the time is up: waiting so would
+        # hold a lone new record back for the whole wait. Only the first is waited for.
+        messages = consumer.consume(num_messages=limit, timeout=0)
+        if not messages and wait > 0:
+            messages = consumer.consume(num_messages=1, timeout=wait)
+            if messages and limit > 1:
+                messages.extend(consumer.consume(num_messages=limit - 1, timeout=0))
         # Errors and trimmed records are rare: look for them first, read the rest in one go.
         if any(message.error() is not None for message in messages):
             for message in messages:
