@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import fastavro
 import pytest
@@ -23,7 +24,7 @@ def _avro_string(text: str) -> bytes:
 
 @pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
 @pytest.mark.parametrize("text", ["", "course-v1:edX+DemoX+Demo_Course", "é" * 200, "x" * 70000])
-def test_a_string_key_reads_as_fastavro_reads_it(schema: object, text: str) -> None:
+def test_a_string_key_reads_as_fastavro_reads_it(schema: Any, text: str) -> None:
     assert key_text(schema, _avro_string(text)) == text
 
 
@@ -38,7 +39,7 @@ def test_a_string_key_reads_as_fastavro_reads_it(schema: object, text: str) -> N
     ],
 )
 @pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
-def test_a_damaged_string_key_fails_as_fastavro_fails(schema: object, avro: bytes) -> None:
+def test_a_damaged_string_key_fails_as_fastavro_fails(schema: Any, avro: bytes) -> None:
     try:
         fastavro.schemaless_reader(io.BytesIO(avro), schema, None)
     except Exception as error:  # whatever fastavro raises is what ours must raise
@@ -50,7 +51,7 @@ def test_a_damaged_string_key_fails_as_fastavro_fails(schema: object, avro: byte
 
 
 @pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
-def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them(schema: object) -> None:
+def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them(schema: Any) -> None:
     assert key_text(schema, _avro_string("abc") + b"more") == "abc"
 
 
