@@ -39,7 +39,6 @@ __all__ = [
     "key_schema_text",
     "key_subject",
     "known_signal",
-    "plain_string",
     "unframe",
     "value_schema_text",
     "value_subject",
@@ -156,7 +155,7 @@ def key_text(writer_schema: Any, avro: bytes) -> str | None:
     # registers a key schema shaped as a field ({"name": ..., "type": "string"}), which
     # fastavro parses to {"type": "string"}.
     if writer_schema in ("string", _STRING_TYPE):
-        text = plain_string(avro)
+        text = _plain_string(avro)
         if text is not None:
             return text
     value = fastavro.schemaless_reader(io.BytesIO(avro), writer_schema, None)
@@ -166,7 +165,7 @@ def key_text(writer_schema: Any, avro: bytes) -> str | None:
 _STRING_TYPE = {"type": "string"}
 
 
-def plain_string(avro: bytes) -> str | None:
+def _plain_string(avro: bytes) -> str | None:
     """The Avro string that is the whole of ``avro``; ``None`` for anything else."""
     if avro and avro[0] < 0x80:  # a length in one byte: a string under 64 bytes
         length, start = avro[0], 1
