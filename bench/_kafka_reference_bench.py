@@ -80,13 +80,14 @@ def consume(topic, group, count, on_event=None):
 
 figures = {}
 count, warm = job["count"], job.get("warm", 0)
+topic = job.get("topic", "ref-throughput")
 # Off the clock, as for the others: the schemas' registration and the first connection.
 for index in range(warm):
-    send("ref-throughput", index)
+    send(topic, index)
 producer.prepare_for_shutdown()
 start = time.perf_counter()
 for index in range(count):
-    send("ref-throughput", index)
+    send(topic, index)
 producer.prepare_for_shutdown()
 figures["produce"] = count / (time.perf_counter() - start)
 
@@ -103,7 +104,7 @@ def first_event(metadata):
         first.append(time.perf_counter())
 
 
-consume("ref-throughput", "ref-bench", warm + count, first_event)
+consume(topic, "ref-bench", warm + count, first_event)
 figures["consume"] = (count - 1) / (first[1] - first[0])
 
 latencies = []
@@ -114,16 +115,17 @@ def measure(metadata):
 
 
 rate, total = job["latency_rate"], job["latency_count"]
-consumer_thread = threading.Thread(
-    target=consume, args=("ref-latency", "ref-latency", total, measure), daemon=True
-)
-consumer_thread.start()
-time.sleep(job["join_wait"])  # let the consumer join before the clock matters
-for index in range(total):
-    send("ref-latency", index)
-    time.sleep(1 / rate)
-producer.prepare_for_shutdown()
-consumer_thread.join(timeout=120)
+if total:  # a later round measures throughput only
+    consumer_thread = threading.Thread(
+        target=consume, args=("ref-latency", "ref-latency", total, measure), daemon=True
+    )
+    consumer_thread.start()
+    time.sleep(job["join_wait"])  # let the consumer join before the clock matters
+    for index in range(total):
+        send("ref-latency", index)
+        time.sleep(1 / rate)
+    producer.prepare_for_shutdown()
+    consumer_thread.join(timeout=120)
 figures["latencies"] = latencies
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump(figures, out)
