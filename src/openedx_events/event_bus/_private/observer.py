@@ -67,6 +67,10 @@ class ConsumerObserver:
         self.group = group
         self.health = Health()
         self.instruments = metrics.instruments()
+        # Events delivered at the first attempt, counted at the end of their batch: per event
+        # type, and their latencies (one counter and one histogram update a batch, not each).
+        self._delivered: dict[str, int] = {}
+        self._latencies: list[float] = []
         self.collector: metrics.BusCollector | None = None
         if self.instruments is not None:
             self.collector = metrics.BusCollector(backend, [topic])
@@ -109,26 +113,37 @@ class ConsumerObserver:
                 ended_ns=ended,
             )
 
-    @contextlib.contextmanager
-    def processing(self, record: Record) -> Iterator[Outcome]:
+    def processing(self, record: Record) -> contextlib.AbstractContextManager[Outcome]:
         """Around the handling of one record; the body reports how it went on the outcome."""
+        if tracing.active():
+            return self._traced(record)
+        # Without tracing, a plain context manager: a generator's costs more than the rest.
+        return _Processing(self, record)
+
+    @contextlib.contextmanager
+    def _traced(self, record: Record) -> Iterator[Outcome]:
         outcome = Outcome(record.headers.get("type", ""))
         token = logfields.enter(record.headers, self.topic, record.position)
         try:
-            if tracing.active():
-                with tracing.process_span(
-                    self.system, self.topic, self.group, record.headers, str(record.position)
-                ) as span:
-                    yield outcome
-                    if outcome.failure is not None:
-                        tracing.fail(span, *outcome.failure)
-            else:
+            with tracing.process_span(
+                self.system, self.topic, self.group, record.headers, str(record.position)
+            ) as span:
                 yield outcome
+                if outcome.failure is not None:
+                    tracing.fail(span, *outcome.failure)
         finally:
             logfields.leave(token)
+        self.processed(record, outcome)
+
+    def processed(self, record: Record, outcome: Outcome) -> None:
+        """Count a record whose handling ended (and did not raise)."""
         self.health.turned()
         instruments = self.instruments
         if instruments is None:
+            return
+        if outcome.delivered and outcome.attempts == 1:
+            self._delivered[outcome.event_type] = self._delivered.get(outcome.event_type, 0) + 1
+            self._latencies.append(max(0.0, time.time() - record.appended_at))
             return
         labels = (outcome.event_type, self.topic, self.group)
         if outcome.attempts > 1:
@@ -143,6 +158,39 @@ class ConsumerObserver:
             )
         elif outcome.failure is not None:
             instruments.child(instruments.dead_lettered, *labels, outcome.failure[0]).inc()
+
+    def batch_done(self) -> None:
+        """Count what :meth:`processed` kept for the end of the batch."""
+        instruments = self.instruments
+        if instruments is None or not self._latencies:
+            return
+        delivered, latencies = self._delivered, self._latencies
+        self._delivered, self._latencies = {}, []
+        for event_type, count in delivered.items():
+            instruments.child(instruments.delivered, event_type, self.topic, self.group).inc(count)
+        histogram = instruments.child(instruments.delivery_seconds, self.topic, self.group)
+        metrics.observe_all(histogram, latencies)
+
+
+class _Processing:
+    """:meth:`ConsumerObserver.processing` without a span."""
+
+    __slots__ = ("observer", "outcome", "record", "token")
+
+    def __init__(self, observer: ConsumerObserver, record: Record) -> None:
+        self.observer = observer
+        self.record = record
+
+    def __enter__(self) -> Outcome:
+        record = self.record
+        self.outcome = Outcome(record.headers.get("type", ""))
+        self.token = logfields.enter(record.headers, self.observer.topic, record.position)
+        return self.outcome
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        logfields.leave(self.token)
+        if kind is None:
+            self.observer.processed(self.record, self.outcome)
 
 
 class Outcome:
