@@ -6,8 +6,8 @@ later) starts a redis-server on a free port.
 
 from __future__ import annotations
 
-import shutil
 import os
+import shutil
 import socket
 import subprocess
 import sys
