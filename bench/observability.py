@@ -8,9 +8,12 @@ Each mode runs in a process of its own, on a fresh SQLite bus file:
 * ``absent``: neither ``opentelemetry`` nor ``prometheus_client`` can be imported (the floor);
 * ``off``: both installed, no tracer provider set, ``EVENT_BUS_METRICS=false``;
 * ``metrics``: prometheus-client counting; ``tracing``: the OpenTelemetry SDK recording every
-  span (to an exporter that drops them, so exporting costs nothing); ``both``; ``sampled``:
-  both, with the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as
-  busy sites run it.
+  span (to an exporter that drops them, so exporting costs nothing); ``sampled``: tracing with
+  the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as busy sites run
+  it; ``both``: metrics and tracing of every span.
+
+The tracing modes also time the SDK's own floor in the same process: starting and ending one
+span with no attributes through the same tracer provider, which no instrumentation can undercut.
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
@@ -30,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODES = ("absent", "off", "metrics", "tracing", "both", "sampled")
+MODES = ("absent", "off", "metrics", "tracing", "sampled", "both")
 TOPIC = "bench-observed"
 
 
@@ -38,7 +41,7 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     if mode == "absent":
         sys.modules["opentelemetry"] = None  # type: ignore[assignment]
         sys.modules["prometheus_client"] = None  # type: ignore[assignment]
-    if mode in ("off", "tracing"):
+    if mode in ("off", "tracing", "sampled"):
         os.environ["EVENT_BUS_METRICS"] = "false"
     if mode in ("tracing", "both", "sampled"):
         from opentelemetry import trace  # noqa: PLC0415
@@ -89,7 +92,21 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     stats = consumer.run(until_idle=True)
     consume = time.process_time() - started
     assert stats.delivered == events, stats
-    return {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
+    figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
+    if mode in ("tracing", "sampled", "both"):
+        figures["span_floor_us"] = _span_floor(events)
+    return figures
+
+
+def _span_floor(count: int) -> float:
+    """CPU µs to start and end one span, no attributes, with the process's tracer provider."""
+    from opentelemetry import trace  # noqa: PLC0415
+
+    tracer = trace.get_tracer("bench")
+    started = time.process_time()
+    for _ in range(count):
+        tracer.start_span("floor").end()
+    return (time.process_time() - started) / count * 1e6
 
 
 def _run(mode: str, events: int) -> dict[str, float]:
@@ -136,6 +153,12 @@ def main() -> None:
             extra = (row[name] / floor[name] - 1) * 100
             cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
         print(f"{mode:<10}{''.join(cells)}")
+    for mode in ("tracing", "sampled"):
+        floor_us = best[mode]["span_floor_us"]
+        print(
+            f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"
+            f" = {floor_us / floor['consume_us'] * 100:.0f}% of an 'absent' consume"
+        )
 
 
 if __name__ == "__main__":
