@@ -71,8 +71,13 @@ class ConsumerObserver:
         self.instruments = metrics.instruments()
         self.spans: tracing.ProcessSpans | None = None
         self.collector: metrics.BusCollector | None = None
+        # The children counted for every record delivered at the first attempt, kept here:
+        # looking them up again per record costs as much as counting.
+        self._delivered: dict[str, Any] = {}
+        self._latency: Any = None
         if self.instruments is not None:
             self.collector = metrics.BusCollector(backend, [topic])
+            self._latency = self.instruments.child(self.instruments.delivery_seconds, topic, group)
 
     def started(self) -> None:
         self.health.started()
@@ -122,6 +127,15 @@ class ConsumerObserver:
         instruments = self.instruments
         if instruments is None:
             return
+        if outcome.delivered and outcome.attempts == 1:  # nearly every record
+            delivered = self._delivered.get(outcome.event_type)
+            if delivered is None:
+                delivered = self._delivered[outcome.event_type] = instruments.child(
+                    instruments.delivered, outcome.event_type, self.topic, self.group
+                )
+            delivered.inc()
+            self._latency.observe(max(0.0, time.time() - record.appended_at))
+            return
         labels = (outcome.event_type, self.topic, self.group)
         if outcome.attempts > 1:
             instruments.child(instruments.retried, *labels).inc(outcome.attempts - 1)
@@ -130,9 +144,7 @@ class ConsumerObserver:
             instruments.child(instruments.failed, *labels).inc(failed_attempts)
         if outcome.delivered:
             instruments.child(instruments.delivered, *labels).inc()
-            instruments.child(instruments.delivery_seconds, self.topic, self.group).observe(
-                max(0.0, time.time() - record.appended_at)
-            )
+            self._latency.observe(max(0.0, time.time() - record.appended_at))
         elif outcome.failure is not None:
             instruments.child(instruments.dead_lettered, *labels, outcome.failure[0]).inc()
 
