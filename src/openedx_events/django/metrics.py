@@ -2,8 +2,9 @@
 
 :class:`OutboxCollector` reports, per topic, the unsent rows (``openedx_events_outbox_depth``),
 the age of the oldest of them (``openedx_events_outbox_oldest_unsent_age_seconds``) and those
-the relay failed to publish (``openedx_events_outbox_failing``). A topic whose rows were all
-sent reports 0 once this process has seen it, rather than vanishing from the series. The
+the relay failed to publish (``openedx_events_outbox_failing``). A topic with no unsent row
+reports 0 when ``EVENT_BUS_PRODUCER_CONFIG`` routes events to it or this process saw rows of
+it, rather than vanishing from the series. The
 relay serves them with ``--metrics-port``; the view ``openedx_events.metrics_view`` adds them
 to the bus's.
 """
@@ -20,8 +21,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from openedx_events._private.observability.server import ObservabilityServer
+from openedx_events._private.settings import get_setting
 from openedx_events.django.outbox import outbox_database
 from openedx_events.django.status import TopicBacklog, unsent_by_topic
+from openedx_events.event_bus._private.routing import validate_producer_config
+from openedx_events.exceptions import OpenEdxEventException
 
 __all__ = ["OutboxCollector", "outbox_collector", "serve_outbox_metrics"]
 
@@ -50,6 +54,7 @@ class OutboxCollector(Collector):
             log.warning("Metrics: cannot read the outbox of database %r: %s", self.using, error)
             return
         self._seen.update(backlog)
+        self._seen.update(_routed_topics())
         depth = GaugeMetricFamily(
             "openedx_events_outbox_depth", "Outbox rows not sent yet", labels=("topic",)
         )
@@ -71,6 +76,14 @@ class OutboxCollector(Collector):
         yield depth
         yield age
         yield failing
+
+
+def _routed_topics() -> set[str]:
+    try:
+        routes = validate_producer_config(get_setting("EVENT_BUS_PRODUCER_CONFIG") or {})
+    except OpenEdxEventException:  # a bad configuration stops the service elsewhere
+        return set()
+    return {route.topic for signal_routes in routes.values() for route in signal_routes}
 
 
 def outbox_collector(using: str | None = None) -> OutboxCollector:

@@ -33,6 +33,7 @@ from openedx_events._private.version import VERSION
 __all__ = [
     "ProcessSpans",
     "active",
+    "carries_context",
     "create_span",
     "fail",
     "inject",
@@ -145,9 +146,18 @@ def create_span(event_type: str, event_id: str) -> _Scope | _NoScope:
 
 
 def send_span(
-    system: str, topic: str, event_type: str, event_ids: Sequence[str]
+    system: str,
+    topic: str,
+    event_type: str,
+    event_ids: Sequence[str],
+    *,
+    parent: Mapping[str, str] | None = None,
 ) -> _Scope | _NoScope:
-    """The span of one publish (of one message or a batch) to ``topic``."""
+    """The span of one publish (of one message or a batch) to ``topic``.
+
+    ``parent``: the headers of a message encoded earlier, whose trace the span continues
+    (the current context otherwise).
+    """
     if not active():
         return _NO_SCOPE
     attributes: dict[str, Any] = {
@@ -160,9 +170,22 @@ def send_span(
         attributes["messaging.message.id"] = event_ids[0]
     else:
         attributes["messaging.batch.message_count"] = len(event_ids)
-    attributes["openedx_events.event_type"] = event_type
-    span = _tracer().start_span(f"send {topic}", kind=SpanKind.PRODUCER, attributes=attributes)
+    if event_type:
+        attributes["openedx_events.event_type"] = event_type
+    context = None
+    if parent is not None:
+        remote, context = _extract(parent)
+        if context is None and remote is not None:
+            context = trace.set_span_in_context(remote, Context())
+    span = _tracer().start_span(
+        f"send {topic}", context=context, kind=SpanKind.PRODUCER, attributes=attributes
+    )
     return _Scope(span, record_errors=True)
+
+
+def carries_context(headers: Mapping[str, str]) -> bool:
+    """Whether ``headers`` hold a field of the global propagator (a trace context)."""
+    return not frozenset(propagate.get_global_textmap().fields).isdisjoint(headers)
 
 
 def inject(headers: Mapping[str, str]) -> dict[str, str] | None:

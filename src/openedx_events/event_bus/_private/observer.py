@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -29,31 +30,49 @@ def system_of(backend: Backend) -> str:
 def observed_append(
     backend: Backend,
     topic: str,
-    event_type: str,
+    event_type: str | None,
     messages: list[Message],
     append: Callable[[list[Message]], list[Position]],
 ) -> list[Position]:
-    """``append(messages)`` inside a ``send`` span, with the trace context in their headers."""
+    """``append(messages)`` inside a ``send`` span, with the trace context in their headers.
+
+    ``event_type`` ``None``: the messages were encoded earlier (the outbox, ``on_commit``),
+    each with its own type and, often, the trace context of the ``send_event`` that made it.
+    A lone such message is sent in a span of that trace; of several, each keeps its own.
+    """
     instruments = metrics.instruments()
     if instruments is None and not tracing.active():
         return append(messages)
+    if event_type is None:
+        types = Counter(m.headers.get("type", "") for m in messages)
+        kind = next(iter(types)) if len(types) == 1 else ""
+    else:
+        types, kind = None, event_type
     ids = [m.headers.get("id", "") for m in messages]
+    keep_own = types is not None and len(messages) > 1
+    parent = messages[0].headers if types is not None and len(messages) == 1 else None
     started = time.perf_counter()
-    with tracing.send_span(system_of(backend), topic, event_type, ids):
-        traced = [_with_context(m) for m in messages]
+    with tracing.send_span(system_of(backend), topic, kind, ids, parent=parent):
+        traced = [
+            m if keep_own and tracing.carries_context(m.headers) else with_trace_context(m)
+            for m in messages
+        ]
         try:
             positions = append(traced)
         except Exception:
             if instruments is not None:
-                instruments.child(instruments.publish_failed, event_type, topic).inc(len(messages))
+                for each, count in (types or {kind: len(messages)}).items():
+                    instruments.child(instruments.publish_failed, each, topic).inc(count)
             raise
     if instruments is not None:
         instruments.child(instruments.publish_seconds, topic).observe(time.perf_counter() - started)
-        instruments.child(instruments.published, event_type, topic).inc(len(messages))
+        for each, count in (types or {kind: len(messages)}).items():
+            instruments.child(instruments.published, each, topic).inc(count)
     return positions
 
 
-def _with_context(message: Message) -> Message:
+def with_trace_context(message: Message) -> Message:
+    """``message`` with the current trace context in its headers (itself when there is none)."""
     headers = tracing.inject(message.headers)
     if headers is None:
         return message
