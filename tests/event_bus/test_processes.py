@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _worker_processes import TOPIC, WorkerProcesses, wait_for
 
 from openedx_events.event_bus import list_dead_letters
 from openedx_events.event_bus.sqlite import SqliteBackend
@@ -18,55 +15,18 @@ from openedx_events.event_bus.sqlite import SqliteBackend
 # Real producer and consumer processes, killed and restarted.
 pytestmark = pytest.mark.slow
 
-WORKER = Path(__file__).with_name("_bus_worker.py")
-TOPIC = "enrollments"
 
-
-class Bus:
+class Bus(WorkerProcesses):
     """A bus file in a temporary directory, and the processes started on it."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
         self.path = directory / "bus.db"
-        self.env = dict(
-            os.environ,
-            EVENT_BUS_SQLITE_PATH=str(self.path),
-            EVENT_BUS_CLAIM_TIMEOUT="1",
+        super().__init__(
+            directory, EVENT_BUS_SQLITE_PATH=str(self.path), EVENT_BUS_CLAIM_TIMEOUT="1"
         )
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.logs: dict[int, Path] = {}
-
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
-        # stderr goes to a file: a pipe nobody reads would block a chatty process.
-        log = self.directory / f"process-{len(self.processes)}.log"
-        with log.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, str(WORKER), *args],
-                env=self.env,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        self.logs[process.pid] = log
-        self.processes.append(process)
-        return process
-
-    def finish(self, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-        process.wait(timeout=timeout)
-        assert process.returncode == 0, self.logs[process.pid].read_text()[-3000:]
 
     def produce(self, count: int, start: int = 0) -> None:
         self.finish(self.start("produce", TOPIC, str(count), str(start)))
-
-    def consumer(self, name: str, out: str, *extra: str) -> subprocess.Popen[bytes]:
-        return self.start("consume", TOPIC, "g", name, str(self.directory / out), *extra)
-
-    def delivered(self, *outs: str) -> list[str]:
-        lines: list[str] = []
-        for out in outs:
-            path = self.directory / out
-            if path.exists():
-                lines.extend(path.read_text().split())
-        return lines
 
     def produced_ids(self) -> list[str]:
         backend = SqliteBackend(self.path)
@@ -75,38 +35,24 @@ class Bus:
         finally:
             backend.close()
 
-    def stop(self, process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
-        process.send_signal(how)
-        self.finish(process, timeout=20)
-
 
 @pytest.fixture
 def bus(tmp_path: Path) -> Iterator[Bus]:
     made = Bus(tmp_path)
     yield made
-    for process in made.processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+    made.close()
 
 
 def test_a_consumer_killed_mid_stream_and_restarted_loses_no_event(bus: Bus) -> None:
     bus.produce(400)
     first = bus.consumer("worker-1", "out.txt", "--delay", "0.003")
-    _wait_for(lambda: len(bus.delivered("out.txt")) >= 60)
+    wait_for(lambda: len(bus.delivered("out.txt")) >= 60)
     first.kill()  # SIGKILL: no chance to commit or release anything
     first.wait()
     assert len(set(bus.delivered("out.txt"))) < 400
     again = bus.consumer("worker-1", "out.txt")
     expected = set(bus.produced_ids())
-    _wait_for(lambda: set(bus.delivered("out.txt")) >= expected)
+    wait_for(lambda: set(bus.delivered("out.txt")) >= expected)
     bus.stop(again)
     assert set(bus.delivered("out.txt")) == expected
 
@@ -115,12 +61,12 @@ def test_two_consumers_share_a_group_and_one_takes_over_when_the_other_dies(bus:
     bus.produce(400)
     doomed = bus.consumer("a", "a.txt", "--delay", "0.003")
     survivor = bus.consumer("b", "b.txt", "--delay", "0.003")
-    _wait_for(lambda: len(bus.delivered("a.txt")) >= 20 and len(bus.delivered("b.txt")) >= 20)
+    wait_for(lambda: len(bus.delivered("a.txt")) >= 20 and len(bus.delivered("b.txt")) >= 20)
     doomed.kill()
     doomed.wait()
     expected = set(bus.produced_ids())
     # The dead consumer's claim passes to the survivor once the 1 s claim timeout is over.
-    _wait_for(lambda: set(bus.delivered("a.txt", "b.txt")) >= expected)
+    wait_for(lambda: set(bus.delivered("a.txt", "b.txt")) >= expected)
     bus.stop(survivor)
     assert set(bus.delivered("a.txt", "b.txt")) == expected
 
@@ -131,7 +77,7 @@ def test_sigterm_or_sigint_finishes_the_current_event_commits_and_exits_0(
 ) -> None:
     bus.produce(300)
     consumer = bus.consumer("c", "out.txt", "--delay", "0.005")
-    _wait_for(lambda: len(bus.delivered("out.txt")) >= 30)
+    wait_for(lambda: len(bus.delivered("out.txt")) >= 30)
     bus.stop(consumer, how)
     delivered = bus.delivered("out.txt")
     backend = SqliteBackend(bus.path)
@@ -148,9 +94,9 @@ def test_flaky_and_failing_receivers_in_a_process_retry_then_dead_letter(bus: Bu
     consumer = bus.consumer("c", "out.txt", "--fail-first", "2", "--always-fail-mod", "7")
     ids = bus.produced_ids()
     refused = {i for i in ids if int(i.replace("-", ""), 16) % 7 == 0}
-    _wait_for(lambda: set(bus.delivered("out.txt")) >= set(ids) - refused)
+    wait_for(lambda: set(bus.delivered("out.txt")) >= set(ids) - refused)
     backend = SqliteBackend(bus.path)
-    _wait_for(lambda: len(list_dead_letters(backend, TOPIC, limit=500)) == len(refused))
+    wait_for(lambda: len(list_dead_letters(backend, TOPIC, limit=500)) == len(refused))
     bus.stop(consumer)
     letters = list_dead_letters(backend, TOPIC, limit=500)
     assert {letter.event_id for letter in letters} == refused
@@ -167,7 +113,7 @@ def test_concurrent_producers_and_consumers_share_one_file(bus: Bus) -> None:
         bus.finish(producer)
     expected = set(bus.produced_ids())
     assert len(expected) == 900
-    _wait_for(lambda: set(bus.delivered("x.txt", "y.txt")) >= expected)
+    wait_for(lambda: set(bus.delivered("x.txt", "y.txt")) >= expected)
     for consumer in consumers:
         bus.stop(consumer)
     delivered = bus.delivered("x.txt", "y.txt")

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from _poison import KINDS, poison_entry, poison_kinds
-from test_processes import TOPIC, Bus, _wait_for
+from _worker_processes import TOPIC, wait_for
+from test_processes import Bus
 
 from _redis_server import REDIS_SERVER, RedisServer
 from openedx_events import configure
@@ -68,10 +69,7 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 def redis_bus(tmp_path: Path, server: RedisServer) -> Iterator[RedisBus]:
     made = RedisBus(tmp_path, server)
     yield made
-    for process in made.processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    made.close()
 
 
 def test_a_consumer_killed_mid_stream_and_restarted_delivers_every_event(
@@ -79,14 +77,14 @@ def test_a_consumer_killed_mid_stream_and_restarted_delivers_every_event(
 ) -> None:
     redis_bus.produce(1000)
     first = redis_bus.consumer("worker-1", "out.txt", "--delay", "0.002")
-    _wait_for(lambda: len(redis_bus.delivered("out.txt")) >= 200)
+    wait_for(lambda: len(redis_bus.delivered("out.txt")) >= 200)
     first.kill()  # SIGKILL: its read but unacknowledged entries stay pending
     first.wait()
     assert len(set(redis_bus.delivered("out.txt"))) < 1000
     again = redis_bus.consumer("worker-1", "out.txt")
     expected = set(redis_bus.produced_ids())
     assert len(expected) == 1000
-    _wait_for(lambda: set(redis_bus.delivered("out.txt")) >= expected)
+    wait_for(lambda: set(redis_bus.delivered("out.txt")) >= expected)
     redis_bus.stop(again)
     assert set(redis_bus.delivered("out.txt")) == expected
 
@@ -113,7 +111,7 @@ def _restart_mid_stream(
         *("produce", TOPIC, str(count), "0", "--delay", str(delay)),
         *("--one-by-one", str(redis_bus.directory / "sent.txt")),
     )
-    _wait_for(lambda: len(redis_bus.sent("sent.txt")) >= 150)
+    wait_for(lambda: len(redis_bus.sent("sent.txt")) >= 150)
     restart()
     at_outage = len(redis_bus.sent("sent.txt"))
     time.sleep(down_for)
@@ -126,7 +124,7 @@ def _restart_mid_stream(
         assert during_outage >= down_for / max(delay, 0.001) / 4, during_outage
     else:  # each send raised until Redis was back: none was taken while it was away
         assert during_outage <= 1, during_outage
-    _wait_for(lambda: set(redis_bus.delivered("out.txt")) >= set(sent), timeout=60)
+    wait_for(lambda: set(redis_bus.delivered("out.txt")) >= set(sent), timeout=60)
     # Both processes came through by themselves: neither was restarted.
     assert consumer.poll() is None
     redis_bus.stop(consumer)
@@ -252,7 +250,7 @@ def test_a_consumer_is_stopped_cleanly_by_sigterm_while_redis_is_away(
 ) -> None:
     redis_bus.produce(50)
     consumer = redis_bus.consumer("c", "out.txt")
-    _wait_for(lambda: len(redis_bus.delivered("out.txt")) == 50)
+    wait_for(lambda: len(redis_bus.delivered("out.txt")) == 50)
     redis_bus.server.kill()
     time.sleep(1.0)
     redis_bus.stop(consumer, signal.SIGTERM)

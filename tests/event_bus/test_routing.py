@@ -25,6 +25,7 @@ from openedx_events.event_bus import (
     merge_producer_configs,
     validate_producer_config,
 )
+from openedx_events.event_bus._private.loading import configured_producer
 from openedx_events.event_bus.memory import MemoryBackend
 from openedx_events.event_bus.sqlite import SqliteBackend
 from openedx_events.exceptions import ProducerConfigurationError
@@ -60,15 +61,28 @@ def test_the_memory_bus_is_chosen_by_dotted_path(bus_settings: Path) -> None:
     assert consumer.backend is get_backend()
 
 
-def test_with_no_bus_configured_asking_for_a_producer_or_consumer_is_an_error(
-    bus_settings: Path,
+def test_with_no_bus_configured_the_producer_is_inactive_and_a_consumer_an_error(
+    bus_settings: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """No EVENT_BUS_PRODUCER/CONSUMER and no bus file: nothing to send to, said at once."""
+    """No EVENT_BUS_PRODUCER/CONSUMER and no bus file: the bus is off, as in the reference."""
     configure(EVENT_BUS_SQLITE_PATH=None)
-    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER is not set"):
-        get_producer()
+    producer = get_producer()
+    assert isinstance(producer, NoEventBusProducer)
+    assert get_producer() is producer
+    metadata = COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    producer.send(
+        signal=COURSE_ENROLLMENT_CREATED,
+        topic="t",
+        event_key_field="enrollment.course.course_key",
+        event_data=sample_event_data(COURSE_ENROLLMENT_CREATED, 1),
+        event_metadata=metadata,
+    )
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "event bus is inactive" in warning.getMessage()
     with pytest.raises(ConsumerConfigurationError, match="EVENT_BUS_CONSUMER is not set"):
         make_single_consumer(topic="t", group_id="g")
+    with pytest.raises(ProducerConfigurationError, match="EVENT_BUS_PRODUCER is not set"):
+        configured_producer()
     assert not bus_settings.exists()
 
 

@@ -29,12 +29,12 @@ from openedx_events.event_bus import (
     decode_record,
     full_topic,
     get_backend,
-    get_producer,
     list_dead_letters,
     make_single_consumer,
     replay_dead_letters,
     tail,
 )
+from openedx_events.event_bus._private.loading import configured_producer
 from openedx_events.event_bus._private.topics import DEAD_LETTER_SUFFIX
 from openedx_events.event_bus.sqlite import SqliteBackend
 
@@ -89,7 +89,7 @@ def _known_topic(backend: Backend, topic: str) -> str:
 
 def producer() -> EventBusProducer:
     """The configured producer."""
-    return get_producer()
+    return configured_producer()
 
 
 def consumer(topic: str, group: str, **kwargs: Any) -> EventBusConsumer:

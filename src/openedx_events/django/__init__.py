@@ -16,9 +16,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 __all__ = ["install"]
+
+log = logging.getLogger("openedx_events.event_bus.producer")
 
 _RECONNECTING_SETTINGS = frozenset({"EVENT_BUS_PRODUCER_CONFIG", "EVENT_BUS_PRODUCER_MODE"})
 
@@ -42,8 +45,21 @@ def install() -> None:
 
 
 def _reconnect(setting: str, **kwargs: Any) -> None:
-    # override_settings of the routes takes effect as a changed settings file would.
-    if setting in _RECONNECTING_SETTINGS:
-        from openedx_events.event_bus import connect_producer_receivers  # noqa: PLC0415
+    # override_settings of the routes takes effect as a changed settings file would. A bad
+    # value must not fail inside override_settings itself: the routes are dropped, and the
+    # error comes from whoever validates them next (the app's ready(), as with the reference).
+    if setting not in _RECONNECTING_SETTINGS:
+        return
+    from openedx_events.event_bus import (  # noqa: PLC0415
+        connect_producer_receivers,
+        disconnect_producer_receivers,
+    )
+    from openedx_events.exceptions import ProducerConfigurationError  # noqa: PLC0415
 
+    try:
         connect_producer_receivers()
+    except ProducerConfigurationError as error:
+        disconnect_producer_receivers()
+        log.error(
+            "%s changed to an invalid value; no event is routed to the bus: %s", setting, error
+        )

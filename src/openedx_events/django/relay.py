@@ -29,7 +29,7 @@ from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 
 from openedx_events.django.outbox import OutboxMessage, outbox_database
-from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.loading import configured_producer
 from openedx_events.event_bus._private.shutdown import stop_on_signals
 from openedx_events.exceptions import OpenEdxEventException, ProducerConfigurationError
 
@@ -212,7 +212,7 @@ class OutboxRelay:
         """Publish ``rows`` in order; the ids published, and the failure that stopped it."""
         if not rows:
             return [], None
-        producer = get_producer()
+        producer = configured_producer()
         send_encoded = getattr(producer, "send_encoded", None)
         if not callable(send_encoded):
             raise ProducerConfigurationError(

@@ -2,12 +2,15 @@
 
 from typing import Any, ClassVar
 
+import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from djproject.recorder.receivers import RECEIVED, record_enrollment, record_enrollment_again
 from openedx_events import configure, get_setting
 from openedx_events._private.settings import reset_configuration
+from openedx_events.exceptions import ProducerConfigurationError
 from openedx_events.learning.signals import (
     COURSE_ENROLLMENT_CREATED,
     STUDENT_REGISTRATION_COMPLETED,
@@ -61,6 +64,14 @@ class DjangoSettingsTests(SimpleTestCase):
             assert RECEIVED[-1]["metadata"].source == "openedx/studio/web"
         send_enrollment()
         assert RECEIVED[-1]["metadata"].source == "openedx/lms/web"
+
+    def test_an_invalid_route_setting_fails_where_it_is_validated_not_in_override(self) -> None:
+        """override_settings with bad routes enters; the app's ready() refuses them."""
+        with (
+            override_settings(EVENT_BUS_PRODUCER_CONFIG=[]),
+            pytest.raises(ProducerConfigurationError, match="should be a dictionary"),
+        ):
+            apps.get_app_config("openedx_events").ready()
 
     def test_django_settings_win_over_configure(self) -> None:
         """configure() does not override a configured Django."""

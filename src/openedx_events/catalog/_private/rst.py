@@ -7,7 +7,7 @@ type, with a field list and its warnings as ``.. warning::`` admonitions.
 from __future__ import annotations
 
 from openedx_events.catalog._private.model import Catalog, EventEntry
-from openedx_events.catalog._private.text import INTRODUCTION, NOTE, TITLE, bus_text, data_text
+from openedx_events.catalog._private.text import INTRODUCTION, NOTE, TITLE, event_fields
 
 __all__ = ["render_rst"]
 
@@ -38,21 +38,7 @@ def _literal(text: str) -> str:
 def _event(event: EventEntry) -> list[str]:
     lines = [f".. _{event.event_type}:", ""]
     lines += _heading(event.event_type, "~")
-    fields = [("Description", event.description or "(none)")]
-    if event.signal_name:
-        fields.append(("Signal name", _literal(event.signal_name)))
-    if event.event_key_field:
-        fields.append(("Event key field", _literal(event.event_key_field)))
-    fields.append(("Event data", _literal(data_text(event))))
-    if event.defined_at is not None:
-        where = event.defined_at
-        fields.append(("Defined at", f"{_literal(where.path)} (line {where.line})"))
-    if event.aliases:
-        fields.append(("Also known as", ", ".join(_literal(alias) for alias in event.aliases)))
-    fields.append(("Event bus", bus_text(event)))
-    if event.topics:
-        fields.append(("Topics", ", ".join(_literal(topic) for topic in event.topics)))
-    lines += [f":{name}: {value}" for name, value in fields]
+    lines += [f":{name}: {value}" for name, value in event_fields(event, _literal)]
     lines.append("")
     for warning in event.warnings:
         lines += [".. warning::", "", f"   {warning}", ""]

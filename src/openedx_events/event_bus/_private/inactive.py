@@ -1,8 +1,9 @@
-"""The reference's inactive producer and consumer, for settings that name them on purpose.
+"""The reference's inactive producer and consumer: the event bus switched off.
 
-``EVENT_BUS_PRODUCER = "openedx_events.event_bus.NoEventBusProducer"`` keeps a service's routed
-events in the process, knowingly; this package never falls back to them by itself, since a
-producer that drops events must be asked for.
+``get_producer()`` returns the inactive producer when no bus is configured at all (as the
+reference does), and a setting may name either on purpose (``EVENT_BUS_PRODUCER =
+"openedx_events.event_bus.NoEventBusProducer"``). A bus that is configured but broken is never
+replaced by them: that is an error naming the setting.
 """
 
 from __future__ import annotations

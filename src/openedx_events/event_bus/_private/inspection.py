@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 
 from openedx_events.event_bus._private.backend import Backend
-from openedx_events.event_bus._private.loading import get_producer
+from openedx_events.event_bus._private.loading import configured_producer
 from openedx_events.event_bus._private.producer import BusProducer
 from openedx_events.event_bus._private.records import Position, Record
 from openedx_events.exceptions import ProducerConfigurationError
@@ -21,7 +21,7 @@ def get_backend() -> Backend:
         ProducerConfigurationError: no producer is configured, or it is not backed by a
             :class:`Backend` (an external bus such as Kafka is inspected with its own tools).
     """
-    producer = get_producer()
+    producer = configured_producer()
     if not isinstance(producer, BusProducer):
         raise ProducerConfigurationError(
             "", f"the configured producer {producer!r} has no backend to inspect"

@@ -3,13 +3,16 @@
 ``EVENT_BUS_PRODUCER`` and ``EVENT_BUS_CONSUMER`` name (by dotted path) a factory or class that
 returns an :class:`EventBusProducer` / :class:`EventBusConsumer`. Unset, they mean the embedded
 SQLite bus when ``EVENT_BUS_SQLITE_PATH`` names its file, and no bus at all otherwise: a service
-that configures no bus writes no file, as with the reference implementation. Asking for a
-producer or a consumer then, or naming a path that does not load or gives something else, is an
-error that names the setting: events must not be dropped quietly.
+that configures no bus writes no file, as with the reference implementation. The producer is
+then the inactive one (events stay in the process, said once in the log), as the reference's
+``get_producer()`` returns; asking for a consumer is an error. Naming a path that does not load
+or gives something else is an error that names the setting: a bus asked for and broken must not
+drop events quietly.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, cast
 
@@ -17,12 +20,14 @@ from openedx_events._private.settings import get_setting
 from openedx_events.event_bus._private.consumer import EventBusConsumer
 from openedx_events.event_bus._private.dotted import load_dotted
 from openedx_events.event_bus._private.errors import ConsumerConfigurationError
+from openedx_events.event_bus._private.inactive import NoEventBusProducer
 from openedx_events.event_bus._private.producer import EventBusProducer
 from openedx_events.exceptions import ProducerConfigurationError
 
 __all__ = [
     "DEFAULT_CONSUMER",
     "DEFAULT_PRODUCER",
+    "configured_producer",
     "get_producer",
     "make_single_consumer",
     "producer_configured",
@@ -32,8 +37,11 @@ __all__ = [
 DEFAULT_PRODUCER = "openedx_events.event_bus.sqlite.create_producer"
 DEFAULT_CONSUMER = "openedx_events.event_bus.sqlite.create_consumer"
 
+log = logging.getLogger("openedx_events.event_bus.producer")
+
 _producers: dict[tuple[str, ...], EventBusProducer] = {}
 _lock = threading.Lock()
+_INACTIVE = NoEventBusProducer()
 
 
 def _factory_path(setting: str, embedded: str) -> str | None:
@@ -59,15 +67,24 @@ def producer_configured() -> bool:
 def get_producer() -> EventBusProducer:
     """The producer named by ``EVENT_BUS_PRODUCER`` (the embedded bus when only its file is set).
 
-    The producer is built once per setting value and reused.
+    The producer is built once per setting value and reused. With no bus configured it is the
+    inactive :class:`NoEventBusProducer`, as in the reference: the event bus is off, and
+    the start-up warning of ``connect_producer_receivers`` (and one here) says so.
 
     Raises:
-        ProducerConfigurationError: no bus is configured, or the setting does not name a
-            producer factory.
+        ProducerConfigurationError: the setting does not name a producer factory.
     """
     path = _factory_path("EVENT_BUS_PRODUCER", DEFAULT_PRODUCER)
     if path is None:
-        raise ProducerConfigurationError("", _no_bus("EVENT_BUS_PRODUCER", "producer"))
+        with _lock:
+            if ("",) not in _producers:
+                _producers[("",)] = _INACTIVE
+                log.warning(
+                    "The event bus is inactive: neither EVENT_BUS_PRODUCER nor "
+                    "EVENT_BUS_SQLITE_PATH is set, so what is sent through get_producer() "
+                    "stays in this process"
+                )
+        return _INACTIVE
     # The backend factories read their own settings; keying on where they point keeps
     # processes (and tests) that switch buses from sharing a producer.
     key = (
@@ -89,6 +106,18 @@ def get_producer() -> EventBusProducer:
             )
         _producers[key] = producer
         return producer
+
+
+def configured_producer() -> EventBusProducer:
+    """The producer of :func:`get_producer`, for callers that cannot do without a bus.
+
+    Raises:
+        ProducerConfigurationError: no bus is configured, or the setting does not name a
+            producer factory.
+    """
+    if not producer_configured():
+        raise ProducerConfigurationError("", _no_bus("EVENT_BUS_PRODUCER", "producer"))
+    return get_producer()
 
 
 def reset_producer() -> None:
