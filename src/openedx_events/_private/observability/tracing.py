@@ -187,6 +187,8 @@ def send_span(
 
 def carries_context(headers: Mapping[str, str]) -> bool:
     """Whether ``headers`` hold a field of the global propagator (a trace context)."""
+    if not active():
+        return False
     return not frozenset(propagate.get_global_textmap().fields).isdisjoint(headers)
 
 
