@@ -2,8 +2,8 @@
 
 ``consume_events --metrics-port`` serves what ``openedx-events consume`` serves (the counts,
 the lag, the probes); ``relay_outbox --metrics-port`` serves the outbox's depth, oldest unsent
-age and failing rows, per topic, read from the table at each scrape; ``bus status --json``
-shows the outbox beside the topics.
+age and failing rows, per topic, read from the table at each scrape (``openedx-events outbox
+relay --metrics-port`` too); ``bus status --json`` shows the outbox beside the topics.
 """
 
 from __future__ import annotations
@@ -193,3 +193,37 @@ def test_bus_status_json_shows_the_outbox_beside_the_topics(project: Project) ->
     assert (outbox["depth"], outbox["sent"], outbox["failing"]) == (2, 5, 0)
     assert outbox["topics"][TOPIC]["depth"] == 2
     assert outbox["topics"][TOPIC]["oldest_unsent_age"] >= 0
+
+
+@pytest.mark.parametrize("project", ["sqlite"], indirect=True)  # the command is the same on both
+def test_the_command_line_relay_serves_the_outbox_gauges_too(project: Project) -> None:
+    project.run("enroll", "--count", "3")
+    log = project.directory / "cli-relay.log"
+    with log.open("wb") as output:
+        relay = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).with_name("openedx-events")), "outbox", "relay"),
+                *("--metrics-port", "0", "--settings", "djproject.settings"),
+            ],
+            cwd=PROJECT_DIR,
+            env=project.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        found = _wait_for(lambda: re.search(r"on port (\d+)", log.read_text()))
+        port = int(found[1])
+        emptied = _wait_for(
+            lambda: (
+                (now := _scrape(port))
+                and _value(now, "openedx_events_outbox_depth", topic=TOPIC) == 0
+                and now
+            )
+        )
+        assert _value(emptied, "openedx_events_outbox_failing", topic=TOPIC) == 0
+        assert project.sent() == 3
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        relay.wait(timeout=30)
+    assert relay.returncode == 0, log.read_text()[-3000:]
+    assert "published 3 event(s)" in log.read_text()
