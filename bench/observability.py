@@ -1,16 +1,20 @@
 """The cost of tracing and metrics on the produce and consume paths of the embedded bus.
 
-    .venv/bin/python bench/observability.py            # about a minute
+    .venv/bin/python bench/observability.py            # about four minutes
     .venv/bin/python bench/observability.py --quick    # a smoke test
+    .venv/bin/python bench/observability.py --against ../old/src   # beside another checkout
 
 Each mode runs in a process of its own, on a fresh SQLite bus file:
 
 * ``absent``: neither ``opentelemetry`` nor ``prometheus_client`` can be imported (the floor);
 * ``off``: both installed, no tracer provider set, ``EVENT_BUS_METRICS=false``;
 * ``metrics``: prometheus-client counting; ``tracing``: the OpenTelemetry SDK recording every
-  span (to an exporter that drops them, so exporting costs nothing); ``both``; ``sampled``:
-  both, with the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as
-  busy sites run it.
+  span (to an exporter that drops them, so exporting costs nothing); ``sampled``: tracing with
+  the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as busy sites run
+  it; ``both``: metrics and tracing of every span.
+
+The tracing modes also time the SDK's own floor in the same process: starting and ending one
+span with no attributes through the same tracer provider, which no instrumentation can undercut.
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODES = ("absent", "off", "metrics", "tracing", "both", "sampled")
+MODES = ("absent", "off", "metrics", "tracing", "sampled", "both")
 TOPIC = "bench-observed"
 
 
@@ -38,7 +42,7 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     if mode == "absent":
         sys.modules["opentelemetry"] = None  # type: ignore[assignment]
         sys.modules["prometheus_client"] = None  # type: ignore[assignment]
-    if mode in ("off", "tracing"):
+    if mode in ("off", "tracing", "sampled"):
         os.environ["EVENT_BUS_METRICS"] = "false"
     if mode in ("tracing", "both", "sampled"):
         from opentelemetry import trace  # noqa: PLC0415
@@ -89,20 +93,49 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     stats = consumer.run(until_idle=True)
     consume = time.process_time() - started
     assert stats.delivered == events, stats
-    return {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
+    figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
+    if mode in ("tracing", "sampled", "both"):
+        figures["span_floor_us"] = _span_floor(events)
+    return figures
 
 
-def _run(mode: str, events: int) -> dict[str, float]:
+def _span_floor(count: int) -> float:
+    """CPU µs to start and end one span, no attributes, with the process's tracer provider."""
+    from opentelemetry import trace  # noqa: PLC0415
+
+    tracer = trace.get_tracer("bench")
+    started = time.process_time()
+    for _ in range(count):
+        tracer.start_span("floor").end()
+    return (time.process_time() - started) / count * 1e6
+
+
+def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")}
+    if source is not None:  # another checkout's package shadows the installed one
+        env["PYTHONPATH"] = source
     with tempfile.TemporaryDirectory(prefix="bench-observability-") as directory:
         result = subprocess.run(
             [sys.executable, __file__, "--child", mode, "--events", str(events), directory],
             check=True,
             capture_output=True,
             text=True,
-            env={k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")},
+            env=env,
         )
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
+
+
+def _table(title: str, best: dict[str, dict[str, float]], floor: dict[str, float]) -> None:
+    print(title)
+    print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
+    for mode in MODES:
+        row = best[mode]
+        cells = []
+        for name in ("produce_us", "consume_us"):
+            extra = (row[name] / floor[name] - 1) * 100
+            cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
+        print(f"{mode:<10}{''.join(cells)}")
 
 
 def main() -> None:
@@ -110,6 +143,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--events", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--against",
+        metavar="SRC",
+        help="also measure the package in SRC (another checkout's src/), interleaved",
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
@@ -119,23 +157,30 @@ def main() -> None:
         return
     events = args.events or (2_000 if args.quick else 20_000)
     repeat = 1 if args.quick else args.repeat
-    best: dict[str, dict[str, float]] = {}
+    sources: dict[str, str | None] = {"this": None}
+    if args.against:
+        sources["against"] = str(Path(args.against).resolve())
+    best: dict[str, dict[str, dict[str, float]]] = {name: {} for name in sources}
     for _ in range(repeat):
         for mode in MODES:  # interleaved, so a busy spell of the machine hits every mode
-            figures = _run(mode, events)
-            kept = best.setdefault(mode, figures)
-            for name, value in figures.items():
-                kept[name] = min(kept[name], value)
-    floor = best["absent"]
+            for name, source in sources.items():
+                figures = _run(mode, events, source)
+                kept = best[name].setdefault(mode, figures)
+                for figure, value in figures.items():
+                    kept[figure] = min(kept[figure], value)
+    floor = best["this"]["absent"]
     print(f"{events:,} events, best of {repeat}; CPU µs per event, and the cost over 'absent'")
-    print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
-    for mode in MODES:
-        row = best[mode]
-        cells = []
-        for name in ("produce_us", "consume_us"):
-            extra = (row[name] / floor[name] - 1) * 100
-            cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
-        print(f"{mode:<10}{''.join(cells)}")
+    _table("this checkout", best["this"], floor)
+    if args.against:
+        _table(
+            f"against {sources['against']} (vs this checkout's 'absent')", best["against"], floor
+        )
+    for mode in ("tracing", "sampled"):
+        floor_us = best["this"][mode]["span_floor_us"]
+        print(
+            f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"
+            f" = {floor_us / floor['consume_us'] * 100:.0f}% of an 'absent' consume"
+        )
 
 
 if __name__ == "__main__":

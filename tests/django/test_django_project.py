@@ -41,7 +41,7 @@ def test_django_project_tests_pass(
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "Ran 21 tests" in output
+    assert "Ran 22 tests" in output
     assert "OK" in output
 
 

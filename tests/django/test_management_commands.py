@@ -119,6 +119,15 @@ def test_consume_events_names_a_consumer_factory_that_refuses_the_arguments(
     assert "colour" in result.stderr
 
 
+def test_consume_events_refuses_a_metrics_port_out_of_range(tmp_path: Path) -> None:
+    result = _manage(
+        tmp_path / "bus.db", "consume_events", "-t", "t", "-g", "g", "--metrics-port", "70000"
+    )
+    assert result.returncode == 1
+    assert "--metrics-port must be from 0 to 65535" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_generate_avro_schemas_takes_event_types_or_all(tmp_path: Path) -> None:
     out = tmp_path / "schemas"
     result = _manage(

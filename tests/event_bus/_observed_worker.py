@@ -1,13 +1,16 @@
 """A traced producer or consumer process for the observability tests (run as a script).
 
-    _observed_worker.py produce TOPIC COUNT SPANS [--untraced]
+    _observed_worker.py produce TOPIC COUNT SPANS [--untraced] [--sampler NAME]
     _observed_worker.py consume TOPIC GROUP SPANS [--fail-mod K] [--metrics-port-file F]
-        [--delay S]
+        [--delay S] [--sampler NAME] [--contexts F]
 
 The bus comes from the environment (EVENT_BUS_PRODUCER, EVENT_BUS_SQLITE_PATH, ...). Spans go
 to the OpenTelemetry SDK's in-memory exporter and are written to SPANS as JSON at the end. A
 consumer with ``--metrics-port-file`` serves metrics and probes on a free port, writes the port
-to that file, and runs until SIGTERM.
+to that file, and runs until SIGTERM. ``--sampler`` picks the SDK's sampler (``default``:
+``ParentBased(ALWAYS_ON)``, ``off``: ``ParentBased(ALWAYS_OFF)``, ``always_on``: ``ALWAYS_ON``,
+which ignores the parent); ``--contexts`` writes, as JSON, the trace id and sampled flag of the
+span current in the receiver at each event.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, DEFAULT_ON, ParentBased
 
 from openedx_events import configure
 from openedx_events.event_bus import (
@@ -36,10 +40,11 @@ from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
 from openedx_events.samples import sample_event_data
 
 EXPORTER = InMemorySpanExporter()
+SAMPLERS = {"default": DEFAULT_ON, "off": ParentBased(ALWAYS_OFF), "always_on": ALWAYS_ON}
 
 
-def _trace() -> None:
-    provider = TracerProvider()
+def _trace(sampler: str) -> None:
+    provider = TracerProvider(sampler=SAMPLERS[sampler])
     provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
     trace.set_tracer_provider(provider)
 
@@ -63,7 +68,7 @@ def _dump(path: str) -> None:
 
 def produce(args: argparse.Namespace) -> None:
     if not args.untraced:
-        _trace()
+        _trace(args.sampler)
     configure(
         EVENT_BUS_PRODUCER_CONFIG={
             SIGNAL.event_type: {
@@ -79,10 +84,16 @@ def produce(args: argparse.Namespace) -> None:
 
 
 def consume(args: argparse.Namespace) -> None:
-    _trace()
+    _trace(args.sampler)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
 
+    contexts = []
+
     def receiver(metadata: Any, enrollment: Any, **kwargs: Any) -> None:
+        current = trace.get_current_span().get_span_context()
+        contexts.append(
+            {"trace_id": f"{current.trace_id:032x}", "sampled": current.trace_flags.sampled}
+        )
         time.sleep(args.delay)
         user = enrollment.user
         if args.fail_mod and user.id % args.fail_mod == 0:
@@ -105,6 +116,9 @@ def consume(args: argparse.Namespace) -> None:
     else:
         consumer.run(until_idle=True)  # type: ignore[attr-defined]
     _dump(args.spans)
+    if args.contexts:
+        with open(args.contexts, "w", encoding="utf-8") as out:
+            json.dump(contexts, out)
 
 
 def main() -> None:
@@ -115,12 +129,15 @@ def main() -> None:
     producing.add_argument("count", type=int)
     producing.add_argument("spans")
     producing.add_argument("--untraced", action="store_true")
+    producing.add_argument("--sampler", choices=SAMPLERS, default="default")
     consuming = commands.add_parser("consume")
     for name in ("topic", "group", "spans"):
         consuming.add_argument(name)
     consuming.add_argument("--fail-mod", type=int, default=0)
     consuming.add_argument("--metrics-port-file", default="")
     consuming.add_argument("--delay", type=float, default=0.0)
+    consuming.add_argument("--sampler", choices=SAMPLERS, default="default")
+    consuming.add_argument("--contexts", default="")
     args = parser.parse_args()
     if args.command == "produce":
         produce(args)

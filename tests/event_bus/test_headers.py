@@ -11,7 +11,11 @@ import pytest
 
 from golden_data import wire_vectors
 from openedx_events.data import EventsMetadata
-from openedx_events.event_bus.headers import metadata_from_headers, metadata_to_headers
+from openedx_events.event_bus.headers import (
+    metadata_from_headers,
+    metadata_from_text_headers,
+    metadata_to_headers,
+)
 from openedx_events.exceptions import EventDeserializationError
 
 
@@ -161,3 +165,102 @@ def test_an_unknown_style_is_a_programming_error() -> None:
     """Only the redis and kafka styles exist."""
     with pytest.raises(ValueError, match="redis"):
         metadata_to_headers(METADATA, style="amqp")  # type: ignore[arg-type]  # on purpose
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A7A9C9DF-1321-59CF-B048-AF2FEFF81489",
+        "a7a9c9df132159cfb048af2feff81489",
+        "{a7a9c9df-1321-59cf-b048-af2feff81489}",
+        "urn:uuid:a7a9c9df-1321-59cf-b048-af2feff81489",
+        "a7a9c9df-1321-59cf-b048-af2f-eff81489",
+    ],
+)
+def test_every_form_uuid_takes_is_read_as_uuid_reads_it(text: str) -> None:
+    """Ids in the other forms ``UUID()`` accepts read as it reads them, after a plain one."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    assert metadata_from_text_headers(headers, style="redis") == METADATA
+    headers["id"] = text
+    for read in (metadata_from_headers, metadata_from_text_headers):
+        metadata = read(headers, style="redis")
+        assert metadata.id == UUID(text)
+        assert type(metadata.id) is UUID
+        assert metadata.id.is_safe is UUID(text).is_safe
+        assert hash(metadata.id) == hash(UUID(text))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("id", "a7a9c9df-1321-59cf-b048-af2feff8148"),  # a digit short
+        ("id", "a7a9c9df-1321-59cf-b048-af2feff8148g"),
+        ("id", "a7a9c9df-1321-59cf-b048-af2feff8148\u00e9"),
+        ("id", ""),
+        ("time", "yesterday"),
+        ("time", "2024-05-01T12:00:00"),
+        ("time", ""),
+    ],
+)
+def test_a_bad_id_or_time_is_named_after_good_events_of_the_same_producer(
+    name: str, value: str
+) -> None:
+    """The headers an event shares with earlier ones do not let its own ones pass unchecked."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    for read in (metadata_from_headers, metadata_from_text_headers):
+        assert read(headers, style="redis") == METADATA
+    bad = {**headers, name: value}
+    for read in (metadata_from_headers, metadata_from_text_headers):
+        with pytest.raises(EventDeserializationError) as caught:
+            read(bad, style="redis")
+        assert caught.value.field == name
+        assert caught.value.event_type == METADATA.event_type
+
+
+def test_the_first_bad_header_is_named_whatever_was_read_before() -> None:
+    """With a new source and a bad id, the id is named first, as the headers are ordered."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    metadata_from_text_headers(headers, style="redis")
+    bad = {**headers, "id": "nope", "sourcelib": "11.x"}
+    with pytest.raises(EventDeserializationError) as caught:
+        metadata_from_text_headers(bad, style="redis")
+    assert caught.value.field == "id"
+
+
+def test_a_time_at_another_offset_after_utc_ones_is_read_as_utc() -> None:
+    """Only a time already in UTC skips the conversion."""
+    headers = metadata_to_headers(METADATA, style="redis")
+    metadata_from_text_headers(headers, style="redis")
+    headers["time"] = METADATA.time.astimezone(timezone(timedelta(hours=-5))).isoformat()
+    metadata = metadata_from_text_headers(headers, style="redis")
+    assert metadata.time == METADATA.time
+    assert metadata.time.tzinfo is UTC
+
+
+@pytest.mark.parametrize("style", ["redis", "kafka"])
+def test_text_headers_that_hold_bytes_are_read_as_bytes_are(style: str) -> None:
+    """A header value that is not text after all is decoded (or refused) as the general read."""
+    headers: dict[str, Any] = dict(metadata_to_headers(METADATA, style=style))  # type: ignore[arg-type]
+    for name in list(headers):
+        good = {**headers, name: headers[name].encode()}
+        assert metadata_from_text_headers(good, style=style) == METADATA  # type: ignore[arg-type]
+        bad = {**headers, name: b"\xff"}
+        with pytest.raises(EventDeserializationError) as caught:
+            metadata_from_text_headers(bad, style=style)  # type: ignore[arg-type]
+        assert caught.value.field == name
+
+
+def test_many_producers_read_right_however_many_were_seen() -> None:
+    """Past the bound of remembered producers, events still read whole and right."""
+    for number in range(3000):
+        metadata = attrs.evolve(METADATA, sourcehost=f"host-{number}", minorversion=number % 7)
+        headers = metadata_to_headers(metadata, style="redis")
+        assert metadata_from_text_headers(headers, style="redis") == metadata
+
+
+def test_a_version_tuple_that_equals_another_is_written_as_itself() -> None:
+    """``sourcelib`` is written from the tuple at hand, not from an equal one written before."""
+    assert metadata_to_headers(METADATA, style="redis")["sourcelib"] == "11.2.0"
+    floats = attrs.evolve(METADATA, sourcelib=(11.0, 2, 0))  # type: ignore[arg-type]  # on purpose
+    assert metadata_to_headers(floats, style="redis")["sourcelib"] == "11.0.2.0"
+    assert metadata_to_headers(METADATA, style="redis")["sourcelib"] == "11.2.0"

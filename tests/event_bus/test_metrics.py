@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -164,3 +167,38 @@ def test_readiness_follows_the_broker_and_liveness_the_loop(tmp_path: Path) -> N
         process.wait(timeout=30)
         server.stop()
     assert process.returncode == 0, log.read_text()[-3000:]
+
+
+ENCODED_WITHOUT_TRACING = """
+import sys
+sys.modules["opentelemetry"] = None  # the otel extra is not installed
+from openedx_events import configure
+configure(EVENT_BUS_SQLITE_PATH=sys.argv[1])
+import prometheus_client
+from openedx_events.event_bus import encode_event, get_producer
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
+from openedx_events.samples import sample_event_data
+batch = [
+    encode_event(SIGNAL, sample_event_data(SIGNAL, i), SIGNAL.generate_signal_metadata())
+    for i in range(3)
+]
+get_producer().send_encoded("relayed", batch)  # as the outbox relay publishes a batch
+labels = {"event_type": SIGNAL.event_type, "topic": "relayed"}
+print(prometheus_client.REGISTRY.get_sample_value("openedx_events_published_total", labels))
+"""
+
+
+def test_a_relayed_batch_is_counted_when_opentelemetry_is_not_installed(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", ENCODED_WITHOUT_TRACING, str(tmp_path / "bus.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3.0"]
+    backend = SqliteBackend(tmp_path / "bus.db")
+    assert len(backend.read("relayed")) == 3
+    backend.close()

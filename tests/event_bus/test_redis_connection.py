@@ -6,10 +6,12 @@ later) starts a redis-server on a free port.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -243,3 +245,52 @@ def test_after_a_redis_restart_the_next_call_reconnects_by_itself(tmp_path: Path
         backend.close()
     finally:
         server.stop()
+
+
+def test_threads_sending_at_once_each_get_their_own_replies(redis_url: str) -> None:
+    """One thread uses the connection kept out of the pool, the others pooled ones."""
+    backend = RedisBackend(redis_url)
+    errors: list[BaseException] = []
+
+    def send(thread: int) -> None:
+        try:
+            for i in range(200):
+                sent = _message(thread * 1000 + i)
+                [position] = backend.append(f"t{thread}", [sent])
+                [read] = backend.read(f"t{thread}", after=None, limit=1000)[-1:]
+                assert read.position == position
+                assert read.headers["id"] == sent.headers["id"]
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [backend.length(f"t{n}") for n in range(4)] == [200] * 4
+    backend.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_talks_on_a_connection_of_its_own(redis_url: str) -> None:
+    """After a fork, parent and child each read their own replies, never the other's."""
+    backend = RedisBackend(redis_url)
+    backend.append("forked", [_message(0)])  # the parent's kept connection exists now
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which reports by its exit code
+        code = 1
+        try:
+            for i in range(100):
+                backend.append("forked-child", [_message(i)])
+            code = 0 if backend.length("forked-child") == 100 else 2
+        finally:
+            os._exit(code)
+    for i in range(100):
+        backend.append("forked", [_message(i + 1)])
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert backend.length("forked") == 101
+    assert [r.headers["id"] for r in backend.read("forked", limit=3)] == ["id-0", "id-1", "id-2"]
+    backend.close()

@@ -145,6 +145,33 @@ def test_a_dead_lettered_delivery_ends_its_span_in_error_without_the_errors_text
     assert not any("@" in str(p) for p in processes)
 
 
+def test_a_record_of_an_unsampled_trace_gets_no_span_but_its_receivers_stay_in_that_trace(
+    tmp_path: Path,
+) -> None:
+    bus = ObservedBus(tmp_path, "sqlite")
+    assert bus.produce(TOPIC, 3, "--sampler", "off") == []  # sampled out: nothing recorded
+    backend = SqliteBackend(bus.env["EVENT_BUS_SQLITE_PATH"])
+    parents = [r.headers["traceparent"].split("-") for r in backend.read(TOPIC)]
+    backend.close()
+    assert len(parents) == 3
+    assert all(int(flags, 16) & 1 == 0 for *_, flags in parents)
+
+    # The SDK's default sampler follows the parent: no process span, as it would decide.
+    contexts = tmp_path / "contexts.json"
+    consumed, _ = bus.consume(TOPIC, "follows", "--contexts", str(contexts))
+    assert _named(consumed, f"process {TOPIC}") == []
+    assert json.loads(contexts.read_text()) == [
+        {"trace_id": trace_id, "sampled": False} for _, trace_id, _, _ in parents
+    ]
+
+    # A sampler that ignores the parent still gets its span, in the producer's trace.
+    consumed, _ = bus.consume(TOPIC, "records-all", "--sampler", "always_on")
+    processes = _named(consumed, f"process {TOPIC}")
+    assert [(p["trace_id"], p["parent_id"]) for p in processes] == [
+        (trace_id, span_id) for _, trace_id, span_id, _ in parents
+    ]
+
+
 REFERENCE_REDIS = ("openedx-events==11.2.0", "edx-event-bus-redis==1.1.2", "Django>=4.2,<7")
 REFERENCE_CONSUMER = Path(__file__).with_name("_reference_redis_consumer.py")
 BENCH = Path(__file__).resolve().parents[2] / "bench"

@@ -13,7 +13,7 @@ from rich.table import Table
 from openedx_events._private.settings import configure
 from openedx_events.cli import _bus
 from openedx_events.cli._common import bus_options
-from openedx_events.cli.outbox import outbox_summary, setup_django
+from openedx_events.cli.outbox import outbox_json, outbox_summary, setup_django
 from openedx_events.event_bus import GroupInfo, dead_letter_topic
 from openedx_events.event_bus._private.deadletter import replay_log_topic
 from openedx_events.exceptions import OpenEdxEventException
@@ -121,8 +121,9 @@ def status(*, as_json: bool, django_settings: str | None) -> None:
     """Per topic: its length, dead letters, and each group's lag, pending entries, consumers.
 
     For a Django service, the outbox follows: unsent events, the oldest one's age, and relay
-    errors (as JSON: openedx-events outbox status --json). On Kafka also each topic's
-    partitions and each group's committed offset per partition.
+    errors; --json then prints an object, {"topics": [...], "outbox": {...}}, whose outbox
+    also counts the unsent events per topic (null without the app). On Kafka also each
+    topic's partitions and each group's committed offset per partition.
     """
     with_outbox = setup_django(django_settings, required=False)
     try:
@@ -131,7 +132,9 @@ def status(*, as_json: bool, django_settings: str | None) -> None:
     except OpenEdxEventException as error:  # an unreachable or unusable bus: said, not traced
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        # With an outbox, an object, so that it fits beside the topics.
+        data = {"topics": rows, "outbox": outbox_json()} if with_outbox else rows
+        click.echo(json.dumps(data, indent=2))
         return
     partitioned = any("partitions" in row for row in rows)  # Kafka: show them
     table = Table(title=f"bus status ({escape(name)})")

@@ -74,6 +74,25 @@ def outbox_summary() -> list[str]:
         raise click.ClickException(f"the outbox's database failed: {error}") from error
 
 
+def outbox_json() -> dict[str, Any] | None:
+    """The outbox's status as JSON data, by topic too; ``None`` without the app."""
+    from django.apps import apps  # noqa: PLC0415  (Django is optional)
+
+    if not apps.is_installed("openedx_events"):
+        return None
+    import attrs  # noqa: PLC0415
+    from django.db import DatabaseError  # noqa: PLC0415
+
+    from openedx_events.django.status import outbox_status, unsent_by_topic  # noqa: PLC0415
+
+    try:
+        data = outbox_status().to_json_data()
+        data["topics"] = {topic: attrs.asdict(b) for topic, b in unsent_by_topic().items()}
+    except DatabaseError as error:  # an unreachable database: said, not traced
+        raise click.ClickException(f"the outbox's database failed: {error}") from error
+    return data
+
+
 def _setup_required(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     setup_django(value)
 
@@ -99,8 +118,15 @@ def outbox() -> None:
 @click.option(
     "--lease", type=float, default=30.0, show_default=True, help="Seconds a batch is held (SQLite)."
 )
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(min=0, max=65535),
+    help="Serve /metrics (the outbox's depth and age among them) on this port while relaying.",
+)
 @_django_options
-def relay(*, once: bool, batch_size: int, lease: float, database: str | None) -> None:
+def relay(
+    *, once: bool, batch_size: int, lease: float, metrics_port: int | None, database: str | None
+) -> None:
     """Publish the outbox's events through EVENT_BUS_PRODUCER, oldest first.
 
     Runs until SIGTERM or SIGINT, which finish the current batch; with --once, publishes
@@ -109,11 +135,30 @@ def relay(*, once: bool, batch_size: int, lease: float, database: str | None) ->
     from openedx_events.django.relay import OutboxRelay, OutboxRelayError  # noqa: PLC0415
     from openedx_events.exceptions import ProducerConfigurationError  # noqa: PLC0415
 
+    server = _serve_metrics(metrics_port, database) if metrics_port is not None else None
     try:
         stats = OutboxRelay(using=database, batch_size=batch_size, lease=lease).run(once=once)
     except (OutboxRelayError, ProducerConfigurationError) as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        if server is not None:
+            server.close()
     click.echo(f"published {stats.published} event(s) in {stats.batches} batch(es)")
+
+
+def _serve_metrics(port: int, database: str | None) -> Any:
+    from openedx_events._private.observability import metrics  # noqa: PLC0415
+
+    if not metrics.active():
+        raise click.ClickException("--metrics-port needs prometheus-client (and EVENT_BUS_METRICS)")
+    from openedx_events.django.metrics import serve_outbox_metrics  # noqa: PLC0415
+
+    try:
+        server = serve_outbox_metrics(port, using=database)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve metrics on port {port}: {error}") from error
+    click.echo(f"serving /metrics on port {server.port}", err=True)
+    return server
 
 
 @outbox.command()

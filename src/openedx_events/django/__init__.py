@@ -8,6 +8,8 @@
     The relay that publishes stored rows (``manage.py relay_outbox``).
 :mod:`.status`
     What the outbox holds: depth, oldest unsent age, relay errors (``manage.py outbox_status``).
+:mod:`.metrics`
+    The outbox's Prometheus gauges, for the relay's ``--metrics-port`` and the Django view.
 :mod:`.freshness`
     The consumer's pre-event hook: usable database connections and empty request caches.
 """

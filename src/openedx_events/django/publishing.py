@@ -21,6 +21,7 @@ from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.django.outbox import outbox_database, store
 from openedx_events.event_bus._private.modes import OUTBOX
+from openedx_events.event_bus._private.observer import with_trace_context
 from openedx_events.event_bus._private.producer import EventBusProducer
 from openedx_events.event_bus._private.records import Message
 from openedx_events.event_bus._private.wire import encode_event
@@ -62,7 +63,7 @@ class DjangoPublisher:
             )
             return
         if mode == OUTBOX:
-            store(topic, [encode_event(signal, event_data, event_metadata, event_key_field)], using)
+            store(topic, [_encoded(signal, event_data, event_metadata, event_key_field)], using)
             return
         send_encoded = getattr(producer, "send_encoded", None)
         if not callable(send_encoded):
@@ -79,8 +80,18 @@ class DjangoPublisher:
                 using=using,
             )
             return
-        message = encode_event(signal, event_data, event_metadata, event_key_field)
+        message = _encoded(signal, event_data, event_metadata, event_key_field)
         transaction.on_commit(_after_commit(send_encoded, topic, message, using), using=using)
+
+
+def _encoded(
+    signal: OpenEdxPublicSignal,
+    data: Mapping[str, Any],
+    metadata: EventsMetadata,
+    key_field: str | None,
+) -> Message:
+    # Published later, by then outside send_event's span: the message keeps its context now.
+    return with_trace_context(encode_event(signal, data, metadata, key_field))
 
 
 def _has_database(using: str) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openedx_events.django.outbox import OutboxMessage, outbox_database
 
-__all__ = ["OutboxStatus", "outbox_status"]
+__all__ = ["OutboxStatus", "TopicBacklog", "outbox_status", "unsent_by_topic"]
 
 
 @attrs.frozen
@@ -63,3 +63,39 @@ def outbox_status(using: str | None = None) -> OutboxStatus:
         last_error=failed.first(),
         sent=rows.filter(sent_at__isnull=False).count(),
     )
+
+
+@attrs.frozen
+class TopicBacklog:
+    """The unsent rows of one topic: how many, the oldest one's age (seconds), how many failed."""
+
+    depth: int
+    oldest_unsent_age: float
+    failing: int
+
+
+def unsent_by_topic(using: str | None = None) -> dict[str, TopicBacklog]:
+    """The unsent rows of database ``using``'s outbox, by topic (topics with none are absent).
+
+    One grouped query over the unsent rows only, which the relay keeps few.
+    """
+    rows = (
+        OutboxMessage.objects.using(using or outbox_database())
+        .filter(sent_at__isnull=True)
+        .values("topic")
+        .annotate(
+            depth=models.Count("id"),
+            oldest=models.Min("created_at"),
+            failing=models.Count("id", filter=models.Q(attempts__gt=0)),
+        )
+        .order_by()  # no ordering: it would join the grouping
+    )
+    now = timezone.now()
+    return {
+        row["topic"]: TopicBacklog(
+            depth=int(row["depth"]),
+            oldest_unsent_age=max(0.0, (now - row["oldest"]).total_seconds()),
+            failing=int(row["failing"]),
+        )
+        for row in rows
+    }

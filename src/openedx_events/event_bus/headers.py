@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from types import MappingProxyType
-from typing import Literal
-from uuid import UUID
+from types import MappingProxyType, MemberDescriptorType
+from typing import Any, Literal
+from uuid import UUID, SafeUUID
 
 from openedx_events._private.metadata import (
     CLOUDEVENTS_SPEC_VERSION,
@@ -27,6 +27,7 @@ __all__ = [
     "KAFKA_FIXED_HEADERS",
     "HeaderStyle",
     "metadata_from_headers",
+    "metadata_from_text_headers",
     "metadata_header_names",
     "metadata_to_headers",
     "restyle_headers",
@@ -107,8 +108,24 @@ def metadata_to_headers(metadata: EventsMetadata, *, style: HeaderStyle) -> dict
     headers[names["time"]] = metadata.time.isoformat()
     headers[names["minorversion"]] = str(metadata.minorversion)
     headers[names["sourcehost"]] = metadata.sourcehost
-    headers[names["sourcelib"]] = ".".join(str(part) for part in metadata.sourcelib)
+    headers[names["sourcelib"]] = _version_text(metadata.sourcelib)
     return headers
+
+
+# The last version written and its text: most events carry the very tuple of this library.
+_last_version: list[tuple[tuple[int, ...], str]] = [((), "")]
+
+
+def _version_text(version: tuple[int, ...]) -> str:
+    last = _last_version[0]
+    if version is last[0]:
+        return last[1]
+    text = ".".join(str(part) for part in version)
+    # Only a tuple of ints cannot change its text later; kept by identity, never by equality
+    # (a tuple holding 11.0 equals one holding 11 and writes otherwise).
+    if all(type(part) is int for part in version):
+        _last_version[0] = (version, text)
+    return text
 
 
 def metadata_from_headers(
@@ -119,26 +136,139 @@ def metadata_from_headers(
     Raises:
         EventDeserializationError: a header is missing or malformed; ``field`` names it.
     """
+    metadata = _metadata_from_text(_as_text(headers), _names(style), style)
+    assert metadata is not None  # only a text_only read gives up
+    return metadata
+
+
+def metadata_from_text_headers(headers: Mapping[str, str], *, style: HeaderStyle) -> EventsMetadata:
+    """:func:`metadata_from_headers` of headers that are text, as a bus record's are.
+
+    The consumer's hot path: the headers are neither copied nor converted. Headers that are
+    not text after all go through :func:`metadata_from_headers`.
+    """
     names = _names(style)
-    text = _as_text(headers)
-    event_type = text.get(names["event_type"], "")
-    reader = _HeaderReader(text, event_type)
+    metadata = _metadata_from_text(headers, names, style, text_only=True)
+    return metadata if metadata is not None else metadata_from_headers(headers, style=style)
+
+
+def _metadata_from_text(
+    text: Mapping[str, str], names: dict[str, str], style: str, *, text_only: bool = False
+) -> EventsMetadata | None:
+    """The metadata; ``None`` if ``text_only`` and a header it reads is not ``str``."""
+    get = text.get
     if style == "kafka":
         for name, expected in _KAFKA_FIXED.items():
-            if name in text and text[name] != expected:
-                raise reader.error(name, f"must be {expected!r}, got {text[name]!r}")
-    # Every value is checked by the reader, so attrs' validators need not check them again.
+            value = get(name)
+            if value is not None and value != expected:
+                if text_only and type(value) is not str:
+                    return None
+                reader = _HeaderReader(text, get(names["event_type"], ""))
+                raise reader.error(name, f"must be {expected!r}, got {value!r}")
+    # The headers every event of one producer and type repeats, checked and parsed once.
+    repeated = (
+        get(names["event_type"]),
+        get(names["minorversion"]),
+        get(names["source"]),
+        get(names["sourcehost"]),
+        get(names["sourcelib"]),
+    )
+    raw_id = get(names["id"])
+    raw_time = get(names["time"])
+    known = _repeated_values.get(repeated)  # found: those five are the text they were
+    if text_only and not (
+        (raw_id is None or type(raw_id) is str)
+        and (raw_time is None or type(raw_time) is str)
+        and (known is not None or all(v is None or type(v) is str for v in repeated))
+    ):
+        return None
+    if known is None:
+        # Checked in header order, as one reader, so the first bad header is the one named.
+        return _read_all(text, names, repeated)
+    event_type, minorversion, source, sourcehost, sourcelib = known
+    event_id = _fast_uuid(raw_id)
+    if event_id is None:  # another form, or not a UUID: the reader parses or names the fault
+        event_id = _HeaderReader(text, event_type).uuid(names["id"])
+    moment = _fast_time(raw_time)
+    if moment is None:
+        moment = _HeaderReader(text, event_type).time(names["time"])
+    # Every value is checked, so attrs' validators need not check them again.
     return metadata_from_checked_fields(
         {
-            "event_type": reader.required(names["event_type"]),
-            "id": reader.uuid(names["id"]),
-            "minorversion": reader.integer(names["minorversion"]),
-            "source": reader.required(names["source"]),
-            "sourcehost": reader.required(names["sourcehost"]),
-            "time": reader.time(names["time"]),
-            "sourcelib": reader.version(names["sourcelib"]),
+            "event_type": event_type,
+            "id": event_id,
+            "minorversion": minorversion,
+            "source": source,
+            "sourcehost": sourcehost,
+            "time": moment,
+            "sourcelib": sourcelib,
         }
     )
+
+
+def _read_all(
+    text: Mapping[str, str], names: dict[str, str], repeated: tuple[str | None, ...]
+) -> EventsMetadata:
+    reader = _HeaderReader(text, text.get(names["event_type"], ""))
+    fields = {
+        "event_type": reader.required(names["event_type"]),
+        "id": reader.uuid(names["id"]),
+        "minorversion": reader.integer(names["minorversion"]),
+        "source": reader.required(names["source"]),
+        "sourcehost": reader.required(names["sourcehost"]),
+        "time": reader.time(names["time"]),
+        "sourcelib": reader.version(names["sourcelib"]),
+    }
+    if len(_repeated_values) >= _MAX_REPEATED:  # bounded: the values come from the wire
+        _repeated_values.clear()
+    _repeated_values[repeated] = (
+        fields["event_type"],
+        fields["minorversion"],
+        fields["source"],
+        fields["sourcehost"],
+        fields["sourcelib"],
+    )
+    return metadata_from_checked_fields(fields)
+
+
+_MAX_REPEATED = 1024
+# (type, minorversion, source, sourcehost, sourcelib) as text -> their checked values.
+_repeated_values: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
+
+_new = object.__new__
+_UUID_SLOTS = UUID.__dict__.get("int"), UUID.__dict__.get("is_safe")
+_FAST_UUID = all(isinstance(slot, MemberDescriptorType) for slot in _UUID_SLOTS)
+
+
+def _fast_uuid(value: str | None) -> UUID | None:
+    """``UUID(value)`` for the usual form (32 hex digits, hyphens anywhere); else ``None``.
+
+    It does what ``UUID()`` does with such text, without its other forms' checks.
+    """
+    if value is None or not _FAST_UUID:
+        return None
+    digits = value.replace("-", "")
+    if len(digits) != 32 or not digits.isalnum():
+        return None
+    try:
+        number = int(digits, 16)
+    except ValueError:
+        return None
+    made = _new(UUID)
+    _UUID_SLOTS[0].__set__(made, number)  # type: ignore[union-attr]
+    _UUID_SLOTS[1].__set__(made, SafeUUID.unknown)  # type: ignore[union-attr]
+    return made
+
+
+def _fast_time(value: str | None) -> datetime | None:
+    """The time of an ISO 8601 text already in UTC (``+00:00``); else ``None``."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is UTC else None
 
 
 def _as_text(headers: Mapping[str, str | bytes] | Mapping[bytes, bytes]) -> dict[str, str]:
@@ -166,7 +296,7 @@ def _decode(value: object, field: str, event_type: str) -> str:
 
 
 class _HeaderReader:
-    def __init__(self, headers: dict[str, str], event_type: str) -> None:
+    def __init__(self, headers: Mapping[str, str], event_type: str) -> None:
         self.headers = headers
         self.event_type = event_type
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
@@ -164,6 +165,29 @@ class OutboxTests(BusTestCase):
         assert "published 2 event(s)" in out.getvalue()
         assert published_users() == [1, 2]
         assert outbox_status().failing == 0
+
+    def test_the_metrics_view_shows_the_outbox_per_topic(self) -> None:
+        with transaction.atomic():
+            for user_id in (1, 2, 3):
+                enroll(user_id)
+
+        def gauges() -> dict[str, float]:
+            body = self.client.get("/metrics/events").content.decode()
+            found = re.findall(
+                r'^(openedx_events_outbox_\w+)\{topic="enrollments"\} (\S+)$', body, re.M
+            )
+            return {name: float(value) for name, value in found}
+
+        waiting = gauges()
+        assert waiting["openedx_events_outbox_depth"] == 3
+        assert waiting["openedx_events_outbox_failing"] == 0
+        assert 0 <= waiting["openedx_events_outbox_oldest_unsent_age_seconds"] < 60
+        assert OutboxRelay().run(once=True).published == 3
+        assert gauges() == {
+            "openedx_events_outbox_depth": 0,
+            "openedx_events_outbox_failing": 0,
+            "openedx_events_outbox_oldest_unsent_age_seconds": 0,
+        }
 
     def test_purge_outbox_deletes_old_sent_rows_only(self) -> None:
         for user_id in (1, 2, 3):

@@ -5,18 +5,27 @@ message's ``traceparent`` (and ``tracestate``) header, a claim that returned rec
 span, and each delivery a ``process`` span that continues the producer's trace (a message
 without the header starts a fresh one). Only ``opentelemetry-api`` is used; until the host
 process sets a tracer provider (an SDK), nothing here makes spans or touches headers.
+
+The consume path runs per record, so it does little: spans are started with ``start_span`` and
+made current by :class:`_Scope` (``start_as_current_span``'s generator layers cost several
+microseconds a span), a plain W3C ``traceparent`` is read without the propagator's machinery,
+and a record whose trace was sampled out gets no span when the sampler follows its parent
+(bench/RESULTS.md, Observability).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from types import TracebackType
 from typing import Any
 
 try:
+    from opentelemetry import context as otel_context
     from opentelemetry import propagate, trace
+    from opentelemetry.context import Context
     from opentelemetry.trace import ProxyTracerProvider, SpanKind, Status, StatusCode
 except ImportError:  # the optional extra is absent: every function below is a no-op
     trace = None  # type: ignore[assignment]
@@ -24,11 +33,12 @@ except ImportError:  # the optional extra is absent: every function below is a n
 from openedx_events._private.version import VERSION
 
 __all__ = [
+    "ProcessSpans",
     "active",
+    "carries_context",
     "create_span",
     "fail",
     "inject",
-    "process_span",
     "receive_span",
     "send_span",
 ]
@@ -73,60 +83,113 @@ def _tracer() -> Any:
     return trace.get_tracer("openedx_events", VERSION)
 
 
-def _attributes(
-    operation: str, system: str | None, destination: str | None, **extra: Any
-) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"messaging.operation.type": operation}
-    if system is not None:
-        attributes["messaging.system"] = system
-    if destination is not None:
-        attributes["messaging.destination.name"] = destination
-    attributes.update((name, value) for name, value in extra.items() if value is not None)
-    return {name.replace("__", "."): value for name, value in attributes.items()}
+class _Scope:
+    """``span`` made the current span until the ``with`` block ends, then ended.
+
+    With ``record_errors``, an exception leaving the block is recorded on the span and sets
+    its status, as ``start_as_current_span`` does by default.
+    """
+
+    __slots__ = ("_record_errors", "_token", "span")
+
+    def __init__(self, span: Any, *, record_errors: bool) -> None:
+        self.span = span
+        self._record_errors = record_errors
+        self._token: Any = None
+
+    def __enter__(self) -> Any:
+        self._token = otel_context.attach(trace.set_span_in_context(self.span))
+        return self.span
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        otel_context.detach(self._token)
+        span = self.span
+        if error is not None and self._record_errors and span.is_recording():
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+        span.end()
 
 
-@contextlib.contextmanager
-def create_span(event_type: str, event_id: str) -> Iterator[None]:
+class _NoScope:
+    """What the span functions return without tracing: a ``with`` block that does nothing."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NO_SCOPE = _NoScope()
+
+
+def create_span(event_type: str, event_id: str) -> _Scope | _NoScope:
     """The span of ``send_event``: the event is created, before any bus publishes it."""
     if not active():
-        yield
-        return
-    with _tracer().start_as_current_span(
+        return _NO_SCOPE
+    span = _tracer().start_span(
         f"create {event_type}",
         kind=SpanKind.PRODUCER,
-        attributes=_attributes(
-            "create",
-            None,
-            None,
-            messaging__operation__name="send_event",
-            messaging__message__id=event_id,
-            openedx_events__event_type=event_type,
-        ),
-    ):
-        yield
+        attributes={
+            "messaging.operation.type": "create",
+            "messaging.operation.name": "send_event",
+            "messaging.message.id": event_id,
+            "openedx_events.event_type": event_type,
+        },
+    )
+    return _Scope(span, record_errors=True)
 
 
-@contextlib.contextmanager
-def send_span(system: str, topic: str, event_type: str, event_ids: Sequence[str]) -> Iterator[None]:
-    """The span of one publish (of one message or a batch) to ``topic``."""
+def send_span(
+    system: str,
+    topic: str,
+    event_type: str,
+    event_ids: Sequence[str],
+    *,
+    parent: Mapping[str, str] | None = None,
+) -> _Scope | _NoScope:
+    """The span of one publish (of one message or a batch) to ``topic``.
+
+    ``parent``: the headers of a message encoded earlier, whose trace the span continues
+    (the current context otherwise).
+    """
     if not active():
-        yield
-        return
-    count = len(event_ids)
-    with _tracer().start_as_current_span(
-        f"send {topic}",
-        kind=SpanKind.PRODUCER,
-        attributes=_attributes(
-            "send",
-            system,
-            topic,
-            messaging__operation__name="append",
-            messaging__message__id=event_ids[0] if count == 1 else None,
-            messaging__batch__message_count=count if count != 1 else None,
-            openedx_events__event_type=event_type,
-        ),
-    ):
-        yield
+        return _NO_SCOPE
+    attributes: dict[str, Any] = {
+        "messaging.operation.type": "send",
+        "messaging.operation.name": "append",
+        "messaging.system": system,
+        "messaging.destination.name": topic,
+    }
+    if len(event_ids) == 1:
+        attributes["messaging.message.id"] = event_ids[0]
+    else:
+        attributes["messaging.batch.message_count"] = len(event_ids)
+    if event_type:
+        attributes["openedx_events.event_type"] = event_type
+    context = None
+    if parent is not None:
+        remote, context = _extract(parent)
+        if context is None and remote is not None:
+            context = trace.set_span_in_context(remote, Context())
+    span = _tracer().start_span(
+        f"send {topic}", context=context, kind=SpanKind.PRODUCER, attributes=attributes
+    )
+    return _Scope(span, record_errors=True)
+
+
+def carries_context(headers: Mapping[str, str]) -> bool:
+    """Whether ``headers`` hold a field of the global propagator (a trace context)."""
+    if not active():
+        return False
+    return not frozenset(propagate.get_global_textmap().fields).isdisjoint(headers)
 
 
 def inject(headers: Mapping[str, str]) -> dict[str, str] | None:
@@ -140,6 +203,132 @@ def inject(headers: Mapping[str, str]) -> dict[str, str] | None:
     return {**headers, **carrier}
 
 
+#: The fields of W3C Trace Context (and Baggage): the default global propagator's.
+_W3C_FIELDS = (
+    frozenset({"traceparent", "tracestate"}),
+    frozenset({"traceparent", "tracestate", "baggage"}),
+)
+#: A version-00 ``traceparent`` as W3C Trace Context writes it; any other form (another
+#: version, surrounding blanks) goes to the propagator, which knows every rule.
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+
+
+class _Extractor:
+    """The trace context a message's headers carry, through the global propagator.
+
+    Headers that hold none of the propagator's fields (the reference's messages) give an
+    empty context at once: a fresh trace. Under the default W3C propagator, a lone canonical
+    ``traceparent`` is read here, as the propagator would read it, at a fraction of its cost
+    (its getter, composite and regular expression cost as much as a span).
+    """
+
+    def __init__(self) -> None:
+        self._propagator: Any = None
+        self._fields: frozenset[str] = frozenset()
+        self._w3c = False
+
+    def __call__(self, headers: Mapping[str, str]) -> tuple[Any, Any]:
+        """``(remote span, parent context)``: the span is ``None`` without a valid context,
+        the context ``None`` when it is only that span (made into one when needed)."""
+        propagator = propagate.get_global_textmap()
+        if propagator is not self._propagator:  # set anew by the host: ask its fields again
+            self._fields = frozenset(propagator.fields)
+            self._w3c = self._fields in _W3C_FIELDS
+            self._propagator = propagator
+        if self._w3c and "tracestate" not in headers and "baggage" not in headers:
+            value = headers.get("traceparent")
+            if value is None:
+                return None, None
+            remote = _read_traceparent(value)
+            if remote is not None:
+                return remote, None
+        elif self._fields.isdisjoint(headers):
+            return None, None
+        parent = propagator.extract(headers, context=Context())
+        remote = trace.get_current_span(parent)
+        return (remote if remote.get_span_context().is_valid else None), parent
+
+
+def _read_traceparent(value: object) -> Any:
+    """The remote span of a canonical version-00 ``traceparent``; ``None``: ask the propagator."""
+    match = _TRACEPARENT.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    trace_id, span_id = int(match[1], 16), int(match[2], 16)
+    if not trace_id or not span_id:
+        return None  # invalid: the propagator ignores it (and says nothing either)
+    span_context = trace.SpanContext(
+        trace_id, span_id, is_remote=True, trace_flags=trace.TraceFlags(int(match[3], 16))
+    )
+    return trace.NonRecordingSpan(span_context)
+
+
+_extract = _Extractor()
+
+
+@functools.cache
+def _parent_decides() -> bool:
+    """Whether the tracer provider's sampler drops every span whose remote parent was unsampled.
+
+    Read from the sampler's description, where the SDK's ``ParentBased`` (its default sampler)
+    names its delegates. Only called once a provider is set, which never changes.
+    """
+    sampler = getattr(trace.get_tracer_provider(), "sampler", None)
+    describe = getattr(sampler, "get_description", None)
+    text = describe() if callable(describe) else None
+    return (
+        isinstance(text, str)
+        and text.startswith("ParentBased{")
+        and "remoteParentNotSampled:AlwaysOffSampler" in text
+    )
+
+
+class ProcessSpans:
+    """The ``process`` spans of one consumer of ``topic`` in ``group``.
+
+    The attributes shared by every record are built once; each span copies them and adds the
+    record's id, type and position.
+    """
+
+    def __init__(self, system: str, topic: str, group: str) -> None:
+        self.name = f"process {topic}"
+        self.shared: dict[str, Any] = {
+            "messaging.operation.type": "process",
+            "messaging.system": system,
+            "messaging.destination.name": topic,
+            "messaging.consumer.group.name": group,
+        }
+
+    def span(self, headers: Mapping[str, str], position: str) -> _Scope:
+        """The span of delivering one record; its parent is the context its headers carry.
+
+        Its ``with`` block yields the span; :func:`fail` marks it as failed.
+        """
+        remote, parent = _extract(headers)
+        if (
+            remote is not None
+            and not remote.get_span_context().trace_flags.sampled
+            and _parent_decides()
+        ):
+            # The sampler would drop the span: skip making it, but keep the trace current so
+            # what the receivers do stays in it (and unsampled) too.
+            return _Scope(remote, record_errors=False)
+        if parent is None:
+            parent = Context() if remote is None else trace.set_span_in_context(remote, Context())
+        attributes = self.shared.copy()
+        event_id = headers.get("id")
+        if event_id:
+            attributes["messaging.message.id"] = event_id
+        event_type = headers.get("type")
+        if event_type:
+            attributes["openedx_events.event_type"] = event_type
+        attributes["openedx_events.position"] = position
+        span = _tracer().start_span(
+            self.name, context=parent, kind=SpanKind.CONSUMER, attributes=attributes
+        )
+        return _Scope(span, record_errors=False)
+
+
 def receive_span(
     system: str, topic: str, group: str, count: int, *, started_ns: int, ended_ns: int
 ) -> None:
@@ -150,62 +339,21 @@ def receive_span(
         f"receive {topic}",
         kind=SpanKind.CONSUMER,
         start_time=started_ns,
-        attributes=_attributes(
-            "receive",
-            system,
-            topic,
-            messaging__consumer__group__name=group,
-            messaging__batch__message_count=count,
-        ),
-        context=_empty_context(),
+        attributes={
+            "messaging.operation.type": "receive",
+            "messaging.system": system,
+            "messaging.destination.name": topic,
+            "messaging.consumer.group.name": group,
+            "messaging.batch.message_count": count,
+        },
+        context=Context(),
     )
     span.end(end_time=ended_ns)
 
 
-def _empty_context() -> Any:
-    from opentelemetry.context import Context  # noqa: PLC0415  (only with the extra)
-
-    return Context()
-
-
-@contextlib.contextmanager
-def process_span(
-    system: str,
-    topic: str,
-    group: str,
-    headers: Mapping[str, str],
-    position: str,
-) -> Iterator[Any]:
-    """The span of delivering one record; its parent is the context its headers carry.
-
-    Yields the span (``None`` without tracing); :func:`fail` marks it as failed.
-    """
-    if not active():
-        yield None
-        return
-    parent = propagate.extract(headers, context=_empty_context())
-    with _tracer().start_as_current_span(
-        f"process {topic}",
-        context=parent,
-        kind=SpanKind.CONSUMER,
-        attributes=_attributes(
-            "process",
-            system,
-            topic,
-            messaging__consumer__group__name=group,
-            messaging__message__id=headers.get("id") or None,
-            openedx_events__event_type=headers.get("type") or None,
-            openedx_events__position=position,
-        ),
-        record_exception=False,
-        set_status_on_exception=False,
-    ) as span:
-        yield span
-
-
 def fail(span: Any, error_type: str, description: str) -> None:
-    """Mark ``span`` (from :func:`process_span`) as failed: ``error.type`` and an error status."""
-    if span is None:
+    """Mark ``span`` (from :class:`ProcessSpans`) as failed: ``error.type`` and an error status."""
+    if span is None or not span.is_recording():
         return
     span.set_attribute("error.type", error_type)
     span.set_status(Status(StatusCode.ERROR, description))

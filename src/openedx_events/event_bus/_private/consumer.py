@@ -246,6 +246,12 @@ class BusConsumer(EventBusConsumer):
             self.backend.seek(self.stored_topic, self.group_id, position)
 
     def _handle_batch(self, records: list[Record], hook: Callable[[], object] | None) -> int:
+        try:
+            return self._handle_records(records, hook)
+        finally:
+            self.observer.batch_done()
+
+    def _handle_records(self, records: list[Record], hook: Callable[[], object] | None) -> int:
         seen: set[str] = set()
         if self.idempotent:
             ids = [r.headers.get("id", "") for r in records if r.headers.get("id")]

@@ -33,6 +33,9 @@ class Delivery:
     interrupted: bool = False
 
 
+_AT_FIRST = Delivery(ok=True, attempts=1)  # most deliveries: one value for all of them
+
+
 def _name(receiver: Receiver | None) -> str:
     return "send" if receiver is None else getattr(receiver, "__qualname__", repr(receiver))
 
@@ -104,7 +107,7 @@ def deliver(
             _log("The pre-event hook failed", event, error)
             failed = [(None, error)]
         if not failed:
-            return Delivery(ok=True, attempts=attempt)
+            return _AT_FIRST if attempt == 1 else Delivery(ok=True, attempts=attempt)
         errors = tuple(_describe(receiver, error) for receiver, error in failed)
         if attempt >= policy.max_attempts:
             return Delivery(ok=False, attempts=attempt, errors=errors)

@@ -138,7 +138,10 @@ class BusProducer(EventBusProducer):
         Raises:
             EventBusStorageError: the backend could not store the messages; none is stored.
         """
-        self.backend.append(full_topic(topic), messages)
+        stored = full_topic(topic)
+        observed_append(
+            self.backend, stored, None, list(messages), lambda m: self.backend.append(stored, m)
+        )
 
     def __repr__(self) -> str:
         return f"<BusProducer on {self.backend.name}>"

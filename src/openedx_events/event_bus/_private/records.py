@@ -17,6 +17,8 @@ __all__ = [
     "TopicInfo",
     "check_topic",
     "int_position",
+    "message_of",
+    "record_of",
 ]
 
 #: A record's place in its topic, as its backend gives it: an ``int`` (SQLite, memory), a stream
@@ -111,6 +113,51 @@ class Record:
             "appended_at": self.appended_at,
             "defect": self.defect,
         }
+
+
+_new = object.__new__
+(_set_topic, _set_position, _set_headers, _set_payload, _set_key, _set_appended_at,
+ _set_defect) = (Record.__dict__[field.name].__set__ for field in attrs.fields(Record))  # fmt: skip
+
+
+def record_of(
+    topic: str,
+    position: Position,
+    headers: dict[str, str],
+    payload: bytes,
+    *,
+    key: str | None = None,
+    appended_at: float = 0.0,
+    defect: str | None = None,
+) -> Record:
+    """``Record(...)`` for a backend that made ``headers`` for this record alone.
+
+    The headers dict is wrapped read-only instead of copied: a backend builds thousands of
+    records a second, and the copy is a large part of each. Nobody may keep ``headers``.
+    """
+    record = _new(Record)
+    _set_topic(record, topic)
+    _set_position(record, position)
+    _set_headers(record, MappingProxyType(headers))
+    _set_payload(record, payload)
+    _set_key(record, key)
+    _set_appended_at(record, appended_at)
+    _set_defect(record, defect)
+    return record
+
+
+(_set_message_headers, _set_message_payload, _set_message_key) = (
+    Message.__dict__[field.name].__set__ for field in attrs.fields(Message)
+)
+
+
+def message_of(headers: dict[str, str], payload: bytes, key: str | None) -> Message:
+    """``Message(...)`` of ``headers`` made for this message alone (see :func:`record_of`)."""
+    message = _new(Message)
+    _set_message_headers(message, MappingProxyType(headers))
+    _set_message_payload(message, payload)
+    _set_message_key(message, key)
+    return message
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ import attrs
 from openedx_events._private.fields import FieldPathError, field_path_value
 from openedx_events._private.metadata import EventsMetadata
 from openedx_events._private.signal import OpenEdxPublicSignal
-from openedx_events.event_bus._private.records import Message, Record
+from openedx_events.event_bus._private.records import Message, Record, message_of
 from openedx_events.exceptions import EventDeserializationError, ProducerConfigurationError
 
 __all__ = ["DecodedEvent", "decode_record", "encode_event", "key_value"]
@@ -25,7 +25,7 @@ HEADER_STYLE = "redis"
 
 
 class _Codec(NamedTuple):
-    serialize: Callable[[dict[str, Any], OpenEdxPublicSignal], bytes]
+    serialize: Callable[[Mapping[str, Any], OpenEdxPublicSignal], bytes]
     deserialize: Callable[[bytes, OpenEdxPublicSignal], dict[str, Any]]
     to_headers: Callable[..., dict[str, str]]
     from_headers: Callable[..., EventsMetadata]
@@ -40,11 +40,14 @@ def _codec() -> _Codec:
         encode_event_data,
     )
     from openedx_events.event_bus.headers import (  # noqa: PLC0415  (see above)
-        metadata_from_headers,
+        metadata_from_text_headers,
         metadata_to_headers,
     )
 
-    return _Codec(encode_event_data, decode_event_data, metadata_to_headers, metadata_from_headers)
+    # A record's headers are text already: they are read as they are, not copied.
+    return _Codec(
+        encode_event_data, decode_event_data, metadata_to_headers, metadata_from_text_headers
+    )
 
 
 _records: dict[type, bool] = {}
@@ -96,11 +99,10 @@ def encode_event(
     """
     key = key_value(event_data, event_key_field, signal.event_type)
     codec = _codec()
-    return Message(
-        headers=codec.to_headers(metadata, style=HEADER_STYLE),
-        payload=codec.serialize(dict(event_data), signal),
-        key=None if key is None else str(key),
-    )
+    headers = codec.to_headers(metadata, style=HEADER_STYLE)
+    # The encoders only read the data: a dict is not copied first.
+    payload = codec.serialize(event_data if type(event_data) is dict else dict(event_data), signal)
+    return message_of(headers, payload, None if key is None else str(key))
 
 
 @attrs.frozen
@@ -127,6 +129,17 @@ def decode_record(record: Record) -> DecodedEvent:
         raise EventDeserializationError("", "the record has no 'type' header")
     signal = OpenEdxPublicSignal.get_signal_by_type(event_type)
     codec = _codec()
-    metadata = codec.from_headers(dict(record.headers), style=HEADER_STYLE)
+    metadata = codec.from_headers(record.headers, style=HEADER_STYLE)
     data = codec.deserialize(record.payload, signal)
-    return DecodedEvent(signal=signal, metadata=metadata, data=data)
+    # Built without attrs' __init__, which only copies the three values in.
+    event = _new(DecodedEvent)
+    _set_signal(event, signal)
+    _set_metadata(event, metadata)
+    _set_data(event, data)
+    return event
+
+
+_new = object.__new__
+_set_signal, _set_metadata, _set_data = (
+    DecodedEvent.__dict__[name].__set__ for name in ("signal", "metadata", "data")
+)

@@ -24,6 +24,7 @@ from openedx_events.event_bus._private.records import (
     Record,
     TopicInfo,
     check_topic,
+    record_of,
 )
 from openedx_events.event_bus._private.topics import DEAD_LETTER_SUFFIX
 from openedx_events.event_bus.redis._connection import (
@@ -51,6 +52,11 @@ DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024
 _PAYLOAD = b"event_data"
 _RELEASED_IDLE_MS = 10**12  # idle "for ever": the next claim by anyone takes the entries
 _START = StreamId("0-0")
+# The field names every entry has, decoded once (the reference writes the same ones).
+_NAMES = {
+    name.encode(): name
+    for name in ("type", "id", "source", "time", "minorversion", "sourcehost", "sourcelib")
+}
 
 
 def _text(value: bytes) -> str:
@@ -64,12 +70,13 @@ def _record(topic: str, entry_id: bytes, fields: list[bytes], max_payload: int) 
     headers: dict[str, str] = {}
     payload = None
     pairs = iter(fields)
+    names = _NAMES
     try:
         for name, value in zip(pairs, pairs, strict=True):
             if name == _PAYLOAD:
                 payload = value
             else:
-                headers[name.decode()] = value.decode()
+                headers[names.get(name) or name.decode()] = value.decode()
     except UnicodeDecodeError as error:
         defect = f"a field of the entry is not UTF-8 text: {error}"
     if payload is None:
@@ -78,14 +85,13 @@ def _record(topic: str, entry_id: bytes, fields: list[bytes], max_payload: int) 
     elif len(payload) > max_payload:
         defect = defect or f"event_data of {len(payload):,} bytes exceeds {max_payload:,} bytes"
         payload = payload[:max_payload]
-    return Record(
+    return record_of(
         topic,
         StreamId(text_id),
         headers,
         payload,
-        None,
-        int(text_id.partition("-")[0]) / 1000,
-        defect,
+        appended_at=int(text_id.partition("-")[0]) / 1000,
+        defect=defect,
     )
 
 
