@@ -32,6 +32,7 @@ from openedx_events.event_bus._private.records import (
     Record,
     TopicInfo,
     check_topic,
+    record_of,
 )
 from openedx_events.event_bus.kafka._admin import KafkaAdmin
 from openedx_events.event_bus.kafka._codec import KafkaCodec
@@ -152,14 +153,14 @@ class KafkaBackend(Backend):
         for message in messages:
             got = read(message.key(), message.value(), message.headers())
             records.append(
-                Record(
+                record_of(  # the headers dict was made for this record alone
                     topic,
                     (message.partition(), message.offset()),
                     got.headers,
                     got.payload,
-                    got.key,
-                    max(message.timestamp()[1], 0) / 1000 - skew,
-                    got.defect,
+                    key=got.key,
+                    appended_at=max(message.timestamp()[1], 0) / 1000 - skew,
+                    defect=got.defect,
                 )
             )
         return records
