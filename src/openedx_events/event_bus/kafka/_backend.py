@@ -207,7 +207,9 @@ class KafkaBackend(Backend):
                 # Polling with a wait (the runtime does), the fetcher's view is enough.
                 exact = wait <= 0
                 while not records and time.monotonic() < deadline and self._behind(member, exact):
-                    records = self._consume(member, limit, 0.05)
+                    # What the broker has comes partition by partition: "what is there now"
+                    # gathers for a moment; the runtime's claims take the first to come.
+                    records = self._consume(member, limit, 0.05, gather=exact)
             except self._kafka.KafkaException as error:
                 raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}") from error
             member.pending.extend(records)
@@ -222,16 +224,17 @@ class KafkaBackend(Backend):
         member.joined = True
 
     def _consume(
-        self, member: Member, limit: int, wait: float, *, early: bool = True
+        self, member: Member, limit: int, wait: float, *, early: bool = True, gather: bool = False
     ) -> list[Record]:
+        """Up to ``limit`` records; ``gather``: wait for ``limit`` of them, not only the first."""
         if early and member.early:
             taken, member.early = member.early[:limit], member.early[limit:]
             return taken
         consumer = member.consumer
         # consume() waits until it has ``limit`` messages or the time is up: waiting so would
         # hold a lone new record back for the whole wait. Only the first is waited for.
-        messages = consumer.consume(num_messages=limit, timeout=0)
-        if not messages and wait > 0:
+        messages = consumer.consume(num_messages=limit, timeout=wait if gather else 0)
+        if not messages and wait > 0 and not gather:
             messages = consumer.consume(num_messages=1, timeout=wait)
             if messages and limit > 1:
                 messages.extend(consumer.consume(num_messages=limit - 1, timeout=0))
