@@ -3,6 +3,7 @@
     .venv/bin/python bench/observability.py            # about four minutes
     .venv/bin/python bench/observability.py --quick    # a smoke test
     .venv/bin/python bench/observability.py --against ../old/src   # beside another checkout
+    .venv/bin/python bench/observability.py --modes sampled         # absent and sampled only
 
 Each mode runs in a process of its own, on a fresh SQLite bus file:
 
@@ -126,10 +127,12 @@ def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
     return figures
 
 
-def _table(title: str, best: dict[str, dict[str, float]], floor: dict[str, float]) -> None:
+def _table(
+    title: str, best: dict[str, dict[str, float]], floor: dict[str, float], modes: tuple[str, ...]
+) -> None:
     print(title)
     print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
-    for mode in MODES:
+    for mode in modes:
         row = best[mode]
         cells = []
         for name in ("produce_us", "consume_us"):
@@ -148,6 +151,11 @@ def main() -> None:
         metavar="SRC",
         help="also measure the package in SRC (another checkout's src/), interleaved",
     )
+    parser.add_argument(
+        "--modes",
+        default=",".join(MODES),
+        help="comma-separated modes to run (absent is always run: the others are against it)",
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
@@ -160,9 +168,13 @@ def main() -> None:
     sources: dict[str, str | None] = {"this": None}
     if args.against:
         sources["against"] = str(Path(args.against).resolve())
+    chosen = {m.strip() for m in args.modes.split(",") if m.strip()} | {"absent"}
+    if not chosen <= set(MODES):
+        parser.error(f"unknown mode(s): {', '.join(sorted(chosen - set(MODES)))}")
+    modes = tuple(m for m in MODES if m in chosen)
     best: dict[str, dict[str, dict[str, float]]] = {name: {} for name in sources}
     for _ in range(repeat):
-        for mode in MODES:  # interleaved, so a busy spell of the machine hits every mode
+        for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
                 figures = _run(mode, events, source)
                 kept = best[name].setdefault(mode, figures)
@@ -170,12 +182,17 @@ def main() -> None:
                     kept[figure] = min(kept[figure], value)
     floor = best["this"]["absent"]
     print(f"{events:,} events, best of {repeat}; CPU µs per event, and the cost over 'absent'")
-    _table("this checkout", best["this"], floor)
+    _table("this checkout", best["this"], floor, modes)
     if args.against:
         _table(
-            f"against {sources['against']} (vs this checkout's 'absent')", best["against"], floor
+            f"against {sources['against']} (vs this checkout's 'absent')",
+            best["against"],
+            floor,
+            modes,
         )
     for mode in ("tracing", "sampled"):
+        if mode not in modes:
+            continue
         floor_us = best["this"][mode]["span_floor_us"]
         print(
             f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"

@@ -115,6 +115,23 @@ class _Scope:
         span.end()
 
 
+class _Current:
+    """``span`` (a remote parent, never recorded) made the current span for a ``with`` block."""
+
+    __slots__ = ("_token", "span")
+
+    def __init__(self, span: Any) -> None:
+        self.span = span
+        self._token: Any = None
+
+    def __enter__(self) -> Any:
+        self._token = otel_context.attach(trace.set_span_in_context(self.span))
+        return self.span
+
+    def __exit__(self, *exc_info: object) -> None:
+        otel_context.detach(self._token)
+
+
 class _NoScope:
     """What the span functions return without tracing: a ``with`` block that does nothing."""
 
@@ -210,7 +227,7 @@ _W3C_FIELDS = (
 )
 #: A version-00 ``traceparent`` as W3C Trace Context writes it; any other form (another
 #: version, surrounding blanks) goes to the propagator, which knows every rule.
-_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+_TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 
 
 class _Extractor:
@@ -230,11 +247,7 @@ class _Extractor:
     def __call__(self, headers: Mapping[str, str]) -> tuple[Any, Any]:
         """``(remote span, parent context)``: the span is ``None`` without a valid context,
         the context ``None`` when it is only that span (made into one when needed)."""
-        propagator = propagate.get_global_textmap()
-        if propagator is not self._propagator:  # set anew by the host: ask its fields again
-            self._fields = frozenset(propagator.fields)
-            self._w3c = self._fields in _W3C_FIELDS
-            self._propagator = propagator
+        propagator = self._current()
         if self._w3c and "tracestate" not in headers and "baggage" not in headers:
             value = headers.get("traceparent")
             if value is None:
@@ -248,19 +261,119 @@ class _Extractor:
         remote = trace.get_current_span(parent)
         return (remote if remote.get_span_context().is_valid else None), parent
 
+    def _current(self) -> Any:
+        propagator = propagate.get_global_textmap()
+        if propagator is not self._propagator:  # set anew by the host: ask its fields again
+            self._fields = frozenset(propagator.fields)
+            self._w3c = self._fields in _W3C_FIELDS
+            self._propagator = propagator
+        return propagator
+
+    def unsampled(self, headers: Mapping[str, str]) -> Any:
+        """The remote parent of a lone canonical ``traceparent`` whose sampled flag is clear.
+
+        ``None`` for anything else (no header, sampled, another form, ``tracestate``), which
+        :meth:`__call__` reads. The ids are checked here but parsed only when asked for: a
+        sampled-out record's receivers rarely ask.
+        """
+        value = headers.get("traceparent")
+        if (
+            value is None
+            or type(value) is not str
+            or value[-1:] not in _EVEN_HEX
+            or "tracestate" in headers
+            or "baggage" in headers
+        ):
+            return None
+        self._current()
+        if (
+            not self._w3c
+            or _TRACEPARENT.fullmatch(value) is None
+            or value[3:35] == _ZERO_TRACE_ID
+            or value[36:52] == _ZERO_SPAN_ID
+        ):
+            return None
+        return _UnparsedRemoteSpan(value)
+
 
 def _read_traceparent(value: object) -> Any:
     """The remote span of a canonical version-00 ``traceparent``; ``None``: ask the propagator."""
-    match = _TRACEPARENT.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
+    if not isinstance(value, str) or _TRACEPARENT.fullmatch(value) is None:
         return None
-    trace_id, span_id = int(match[1], 16), int(match[2], 16)
-    if not trace_id or not span_id:
+    trace_hex, span_hex = value[3:35], value[36:52]
+    if trace_hex == _ZERO_TRACE_ID or span_hex == _ZERO_SPAN_ID:
         return None  # invalid: the propagator ignores it (and says nothing either)
-    span_context = trace.SpanContext(
-        trace_id, span_id, is_remote=True, trace_flags=trace.TraceFlags(int(match[3], 16))
+    return trace.NonRecordingSpan(
+        _remote_span_context(int(trace_hex, 16), int(span_hex, 16), _TRACE_FLAGS[value[53:]])
     )
-    return trace.NonRecordingSpan(span_context)
+
+
+_ZERO_TRACE_ID = "0" * 32
+_ZERO_SPAN_ID = "0" * 16
+#: The flags a ``traceparent`` can carry, by their two hex digits: made once, not per record.
+_TRACE_FLAGS: dict[str, Any] = {}
+
+
+def _checked_span_context(trace_id: int, span_id: int, flags: Any) -> Any:
+    return trace.SpanContext(trace_id, span_id, is_remote=True, trace_flags=flags)
+
+
+def _unchecked_span_context(trace_id: int, span_id: int, flags: Any) -> Any:
+    # SpanContext's constructor only checks that the ids are in range, which 32 and 16
+    # non-zero hex digits are; it costs three times this.
+    return tuple.__new__(
+        trace.SpanContext, (trace_id, span_id, True, flags, trace.DEFAULT_TRACE_STATE, True)
+    )
+
+
+def _pick_span_context_builder() -> Any:
+    """The unchecked builder if it makes exactly what the constructor does, the constructor if not.
+
+    The tuple's layout is the API's own detail: checked here, once, against the installed one.
+    """
+    probe = (0x0AF7651916CD43DD8448EB211C80319C, 0xB7AD6B7169203331, trace.TraceFlags(1))
+    checked, unchecked = _checked_span_context(*probe), _unchecked_span_context(*probe)
+    same = (
+        type(checked) is type(unchecked)
+        and tuple(checked) == tuple(unchecked)
+        and (checked.trace_id, checked.span_id, checked.trace_flags)
+        == (unchecked.trace_id, unchecked.span_id, unchecked.trace_flags)
+        and checked.is_remote is unchecked.is_remote is True
+        and checked.is_valid is unchecked.is_valid is True
+        and checked.trace_state is unchecked.trace_state
+    )
+    return _unchecked_span_context if same else _checked_span_context
+
+
+_remote_span_context: Any = _checked_span_context
+if trace is not None:
+    _TRACE_FLAGS.update({f"{flags:02x}": trace.TraceFlags(flags) for flags in range(256)})
+    _remote_span_context = _pick_span_context_builder()
+
+
+#: The last hex digit of trace flags without the ``sampled`` bit (bit 0).
+_EVEN_HEX = frozenset("02468ace")
+
+
+class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else object):  # type: ignore[misc]
+    """The remote parent of a canonical ``traceparent``, read into a span context when asked."""
+
+    def __init__(self, traceparent: str) -> None:
+        self._traceparent = traceparent
+        self._parsed: Any = None
+
+    @property
+    def _context(self) -> Any:  # what NonRecordingSpan's methods read
+        parsed = self._parsed
+        if parsed is None:
+            value = self._traceparent
+            parsed = self._parsed = _remote_span_context(
+                int(value[3:35], 16), int(value[36:52], 16), _TRACE_FLAGS[value[53:]]
+            )
+        return parsed
+
+    def get_span_context(self) -> Any:
+        return self._context
 
 
 _extract = _Extractor()
@@ -299,11 +412,17 @@ class ProcessSpans:
             "messaging.consumer.group.name": group,
         }
 
-    def span(self, headers: Mapping[str, str], position: str) -> _Scope:
+    def span(self, headers: Mapping[str, str], position: str) -> _Scope | _Current:
         """The span of delivering one record; its parent is the context its headers carry.
 
         Its ``with`` block yields the span; :func:`fail` marks it as failed.
         """
+        if _parent_decides():
+            unsampled = _extract.unsampled(headers)
+            if unsampled is not None:
+                # The sampler would drop the span: skip making it, but keep the trace current
+                # so what the receivers do stays in it (and unsampled) too.
+                return _Current(unsampled)
         remote, parent = _extract(headers)
         if (
             remote is not None
@@ -312,7 +431,7 @@ class ProcessSpans:
         ):
             # The sampler would drop the span: skip making it, but keep the trace current so
             # what the receivers do stays in it (and unsampled) too.
-            return _Scope(remote, record_errors=False)
+            return _Current(remote)
         if parent is None:
             parent = Context() if remote is None else trace.set_span_in_context(remote, Context())
         attributes = self.shared.copy()
