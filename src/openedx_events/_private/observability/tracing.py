@@ -15,6 +15,7 @@ and a record whose trace was sampled out gets no span when the sampler follows i
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import time
@@ -39,6 +40,7 @@ __all__ = [
     "create_span",
     "fail",
     "inject",
+    "leave",
     "receive_span",
     "send_span",
 ]
@@ -125,11 +127,64 @@ class _Current:
         self._token: Any = None
 
     def __enter__(self) -> Any:
-        self._token = otel_context.attach(trace.set_span_in_context(self.span))
+        self._token = _enter(self.span)
         return self.span
 
     def __exit__(self, *exc_info: object) -> None:
-        otel_context.detach(self._token)
+        leave(self._token)
+
+
+def _api_enter(span: Any) -> Any:
+    return otel_context.attach(trace.set_span_in_context(span))
+
+
+def _api_leave(token: Any) -> None:
+    otel_context.detach(token)
+
+
+def _pick_context_switch() -> tuple[Any, Any]:
+    """``(enter, leave)``: make a span current (a token back), and undo it.
+
+    Through the API by default. When its runtime context is the default one, kept in a
+    context variable, that variable is set and reset directly: the API's layers (a context
+    read, a copy, two calls each way) cost as much again as the rest. Checked here, once, to
+    read and write exactly as the API does.
+    """
+    runtime = getattr(otel_context, "_RUNTIME_CONTEXT", None)
+    variable = getattr(runtime, "_current_context", None)
+    if type(runtime).__name__ != "ContextVarsRuntimeContext" or not isinstance(
+        variable, contextvars.ContextVar
+    ):
+        return _api_enter, _api_leave
+    probe = trace.NonRecordingSpan(trace.INVALID_SPAN_CONTEXT)
+    keys = list(trace.set_span_in_context(probe, Context()))
+    if len(keys) != 1:
+        return _api_enter, _api_leave
+    (key,) = keys
+
+    def enter(span: Any) -> Any:
+        current = variable.get()
+        return variable.set(Context({**current, key: span}) if current else Context({key: span}))
+
+    leave = variable.reset
+    token = enter(probe)
+    try:
+        seen = trace.get_current_span() is probe and otel_context.get_current() is variable.get()
+    finally:
+        leave(token)
+    token = _api_enter(probe)
+    try:
+        seen = seen and variable.get().get(key) is probe
+    finally:
+        _api_leave(token)
+    return (enter, leave) if seen else (_api_enter, _api_leave)
+
+
+_enter: Any = None
+#: Undo what :meth:`ProcessSpans.enter_unsampled` did, with the token it returned.
+leave: Any = None
+if trace is not None:
+    _enter, leave = _pick_context_switch()
 
 
 class _NoScope:
@@ -228,6 +283,8 @@ _W3C_FIELDS = (
 #: A version-00 ``traceparent`` as W3C Trace Context writes it; any other form (another
 #: version, surrounding blanks) goes to the propagator, which knows every rule.
 _TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+#: The same with the ``sampled`` flag (bit 0 of the flags) clear.
+_UNSAMPLED_TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]")
 
 
 class _Extractor:
@@ -278,22 +335,17 @@ class _Extractor:
         """
         value = headers.get("traceparent")
         if (
-            value is None
-            or type(value) is not str
-            or value[-1:] not in _EVEN_HEX
+            type(value) is not str
             or "tracestate" in headers
             or "baggage" in headers
-        ):
-            return None
-        self._current()
-        if (
-            not self._w3c
-            or _TRACEPARENT.fullmatch(value) is None
+            or _UNSAMPLED_TRACEPARENT.fullmatch(value) is None
             or value[3:35] == _ZERO_TRACE_ID
             or value[36:52] == _ZERO_SPAN_ID
         ):
             return None
-        return _UnparsedRemoteSpan(value)
+        if propagate.get_global_textmap() is not self._propagator:
+            self._current()
+        return _UnparsedRemoteSpan(value) if self._w3c else None
 
 
 def _read_traceparent(value: object) -> Any:
@@ -351,16 +403,13 @@ if trace is not None:
     _remote_span_context = _pick_span_context_builder()
 
 
-#: The last hex digit of trace flags without the ``sampled`` bit (bit 0).
-_EVEN_HEX = frozenset("02468ace")
-
-
 class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else object):  # type: ignore[misc]
     """The remote parent of a canonical ``traceparent``, read into a span context when asked."""
 
+    _parsed: Any = None
+
     def __init__(self, traceparent: str) -> None:
         self._traceparent = traceparent
-        self._parsed: Any = None
 
     @property
     def _context(self) -> Any:  # what NonRecordingSpan's methods read
@@ -411,23 +460,33 @@ class ProcessSpans:
             "messaging.destination.name": topic,
             "messaging.consumer.group.name": group,
         }
+        # Made once a provider is set, which never changes.
+        self._parent_decides = _parent_decides()
+
+    def enter_unsampled(self, headers: Mapping[str, str]) -> Any:
+        """Make a sampled-out record's trace context current, without a span; ``None`` if not.
+
+        When the sampler follows the parent and the headers hold a lone canonical
+        ``traceparent`` whose trace was sampled out, the sampler would drop the ``process``
+        span: none is made, but the trace is made current so that what the receivers do stays
+        in it (and unsampled) too. Returns the token for :func:`leave`; ``None``: use
+        :meth:`span` (any other record, read in full).
+        """
+        if not self._parent_decides:
+            return None
+        remote = _extract.unsampled(headers)
+        return None if remote is None else _enter(remote)
 
     def span(self, headers: Mapping[str, str], position: str) -> _Scope | _Current:
         """The span of delivering one record; its parent is the context its headers carry.
 
         Its ``with`` block yields the span; :func:`fail` marks it as failed.
         """
-        if _parent_decides():
-            unsampled = _extract.unsampled(headers)
-            if unsampled is not None:
-                # The sampler would drop the span: skip making it, but keep the trace current
-                # so what the receivers do stays in it (and unsampled) too.
-                return _Current(unsampled)
         remote, parent = _extract(headers)
         if (
             remote is not None
             and not remote.get_span_context().trace_flags.sampled
-            and _parent_decides()
+            and self._parent_decides
         ):
             # The sampler would drop the span: skip making it, but keep the trace current so
             # what the receivers do stays in it (and unsampled) too.
