@@ -16,6 +16,8 @@ Each mode runs in a process of its own, on a fresh SQLite bus file:
 
 The tracing modes also time the SDK's own floor in the same process: starting and ending one
 span with no attributes through the same tracer provider, which no instrumentation can undercut.
+``sampled`` also times, per record, making a sampled-out trace context current and undoing
+it: the API's least (a span context, its span, attach, detach) and the consumer's own path.
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
@@ -97,6 +99,8 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
     if mode in ("tracing", "sampled", "both"):
         figures["span_floor_us"] = _span_floor(events)
+    if mode == "sampled":
+        figures.update(_context_floor(events))
     return figures
 
 
@@ -109,6 +113,34 @@ def _span_floor(count: int) -> float:
     for _ in range(count):
         tracer.start_span("floor").end()
     return (time.process_time() - started) / count * 1e6
+
+
+def _context_floor(count: int) -> dict[str, float]:
+    """CPU µs a sampled-out record's trace context costs, made current and undone, two ways.
+
+    ``context_floor_us``: the least the API allows: a ``SpanContext`` from ids already parsed,
+    its ``NonRecordingSpan``, attached and detached. ``context_path_us``: the consumer's own
+    path, from the ``traceparent`` header (checked, not parsed) to the context undone.
+    """
+    from opentelemetry import context, trace  # noqa: PLC0415
+
+    from openedx_events._private.observability import tracing  # noqa: PLC0415
+
+    ids = [(i + 1 << 64 | 0x0AF7651916CD43DD, i + 1) for i in range(count)]
+    headers = [{"id": "x", "traceparent": f"00-{t:032x}-{s:016x}-00"} for t, s in ids]
+    flags = trace.TraceFlags(0)
+    started = time.process_time()
+    for trace_id, span_id in ids:
+        parent = trace.SpanContext(trace_id, span_id, is_remote=True, trace_flags=flags)
+        token = context.attach(trace.set_span_in_context(trace.NonRecordingSpan(parent)))
+        context.detach(token)
+    floor = (time.process_time() - started) / count * 1e6
+    spans = tracing.ProcessSpans("sqlite", TOPIC, "bench")
+    started = time.process_time()
+    for each in headers:
+        tracing.leave(spans.enter_unsampled(each))
+    path = (time.process_time() - started) / count * 1e6
+    return {"context_floor_us": floor, "context_path_us": path}
 
 
 def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
@@ -198,6 +230,16 @@ def main() -> None:
             f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"
             f" = {floor_us / floor['consume_us'] * 100:.0f}% of an 'absent' consume"
         )
+    if "sampled" in modes:
+        sampled = best["this"]["sampled"]
+        for name, what in (
+            ("context_floor_us", "API floor: SpanContext, NonRecordingSpan, attach, detach"),
+            ("context_path_us", "the consumer's path from the header"),
+        ):
+            print(
+                f"A sampled-out record's context ({what}): {sampled[name]:.2f} µs"
+                f" = {sampled[name] / floor['consume_us'] * 100:.1f}% of an 'absent' consume"
+            )
 
 
 if __name__ == "__main__":
