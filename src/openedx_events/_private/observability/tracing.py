@@ -9,8 +9,10 @@ process sets a tracer provider (an SDK), nothing here makes spans or touches hea
 The consume path runs per record, so it does little: spans are started with ``start_span`` and
 made current by :class:`_Scope` (``start_as_current_span``'s generator layers cost several
 microseconds a span), a plain W3C ``traceparent`` is read without the propagator's machinery,
-and a record whose trace was sampled out gets no span when the sampler follows its parent
-(bench/RESULTS.md, Observability).
+and a record whose trace was sampled out gets no span when the sampler follows its parent.
+Such a record, nearly every one under a low sampling ratio, only has its trace context made
+current: its ``traceparent`` is checked but its ids are parsed only if a receiver asks, and
+the context variable is set directly (bench/RESULTS.md, Observability).
 """
 
 from __future__ import annotations
