@@ -2,8 +2,9 @@
 
 Runs in the Python 3.12 virtualenv of the reference (``python _kafka_reference_bench.py JOB OUT``):
 produces ``count`` events with the reference's producer (``send`` for each, then
-``prepare_for_shutdown`` to wait for the broker), consumes them with the reference's consumer,
-then measures end-to-end latency at a steady rate, and writes the figures as JSON.
+``prepare_for_shutdown`` to wait for the broker) after ``warm`` events off the clock,
+consumes them with the reference's consumer, then measures end-to-end latency at a steady
+rate, and writes the figures as JSON.
 """
 
 import json
@@ -78,24 +79,33 @@ def consume(topic, group, count, on_event=None):
 
 
 figures = {}
-count = job["count"]
+count, warm = job["count"], job.get("warm", 0)
+topic = job.get("topic", "ref-throughput")
+# Off the clock, as for the others: the schemas' registration and the first connection.
+for index in range(warm):
+    send(topic, index)
+producer.prepare_for_shutdown()
 start = time.perf_counter()
 for index in range(count):
-    send("ref-throughput", index)
+    send(topic, index)
 producer.prepare_for_shutdown()
 figures["produce"] = count / (time.perf_counter() - start)
 
-# The consumer's group join is not part of the figure: the clock starts at the first event.
+# The consumer's group join is not part of the figure: the clock starts at the first event
+# produced on the clock (the warm-up events are consumed first).
+seen = [0]
 first = []
 
 
 def first_event(metadata):
-    if not first:
+    seen[0] += 1
+    # The clock runs from the first event produced on it to the last, before the shutdown.
+    if seen[0] in (warm + 1, warm + count):
         first.append(time.perf_counter())
 
 
-consume("ref-throughput", "ref-bench", count, first_event)
-figures["consume"] = (count - 1) / (time.perf_counter() - first[0])
+consume(topic, "ref-bench", warm + count, first_event)
+figures["consume"] = (count - 1) / (first[1] - first[0])
 
 latencies = []
 
@@ -105,16 +115,17 @@ def measure(metadata):
 
 
 rate, total = job["latency_rate"], job["latency_count"]
-consumer_thread = threading.Thread(
-    target=consume, args=("ref-latency", "ref-latency", total, measure), daemon=True
-)
-consumer_thread.start()
-time.sleep(job["join_wait"])  # let the consumer join before the clock matters
-for index in range(total):
-    send("ref-latency", index)
-    time.sleep(1 / rate)
-producer.prepare_for_shutdown()
-consumer_thread.join(timeout=120)
+if total:  # a later round measures throughput only
+    consumer_thread = threading.Thread(
+        target=consume, args=("ref-latency", "ref-latency", total, measure), daemon=True
+    )
+    consumer_thread.start()
+    time.sleep(job["join_wait"])  # let the consumer join before the clock matters
+    for index in range(total):
+        send("ref-latency", index)
+        time.sleep(1 / rate)
+    producer.prepare_for_shutdown()
+    consumer_thread.join(timeout=120)
 figures["latencies"] = latencies
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump(figures, out)

@@ -7,6 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +170,24 @@ class Project:
                 last = records[-1].position
         finally:
             backend.close()
+
+
+@contextlib.contextmanager
+def migrated_project(directory: Path, database: str, **env: str) -> Iterator[Project]:
+    """The test project, migrated, on a database of its own (``sqlite`` or ``postgresql``).
+
+    A PostgreSQL database is created for it and dropped afterwards; its processes are stopped.
+    """
+    if database == "postgresql":
+        db_name = f"oe_{uuid.uuid4().hex[:12]}"
+        create_database(db_name)
+    else:
+        db_name = str(directory / "db.sqlite3")
+    made = Project(directory, database, db_name, **env)
+    try:
+        made.run("migrate", "--verbosity", "0")
+        yield made
+    finally:
+        made.stop_all()
+        if database == "postgresql":
+            drop_database(db_name)

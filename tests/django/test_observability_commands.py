@@ -17,7 +17,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import pytest
 pytest.importorskip("django", reason="Django is an optional dependency")
 pytest.importorskip("prometheus_client", reason="metrics are an optional extra")
 
-from _django_helpers import PROJECT_DIR, Project, create_database, drop_database
+from _django_helpers import PROJECT_DIR, Project, migrated_project
 from prometheus_client.parser import text_string_to_metric_families
 
 TOPIC = "enrollments"
@@ -37,19 +36,8 @@ ENROLLED = "org.openedx.learning.course.enrollment.created.v1"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
     """The test project, migrated, on a database of its own; events go to the outbox."""
-    if request.param == "sqlite":
-        made = Project(tmp_path, "sqlite", str(tmp_path / "db.sqlite3"))
-    else:
-        name = f"oe_metrics_{uuid.uuid4().hex[:12]}"
-        create_database(name)
-        made = Project(tmp_path, "postgresql", name)
-    try:
-        made.run("migrate", "--verbosity", "0")
+    with migrated_project(tmp_path, request.param) as made:
         yield made
-    finally:
-        made.stop_all()
-        if made.database == "postgresql":
-            drop_database(made.db_name)
 
 
 def _wait_for(check: Callable[[], Any], timeout: float = 60.0) -> Any:

@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 pytest.importorskip("django", reason="Django is an optional dependency")
 
-from _django_helpers import PROJECT_DIR, Project, create_database, drop_database
+from _django_helpers import PROJECT_DIR, Project, migrated_project
 
 EVENTS = 600
 #: Small batches of many rows: the relay is surely killed in the middle of its work.
@@ -25,19 +24,8 @@ KILL_EVENTS = 1500
 @pytest.fixture(params=["sqlite", "postgresql"])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
     """The test project, migrated, on a database of its own."""
-    if request.param == "sqlite":
-        made = Project(tmp_path, "sqlite", str(tmp_path / "db.sqlite3"))
-    else:
-        name = f"oe_relay_{uuid.uuid4().hex[:12]}"
-        create_database(name)
-        made = Project(tmp_path, "postgresql", name)
-    try:
-        made.run("migrate", "--verbosity", "0")
+    with migrated_project(tmp_path, request.param) as made:
         yield made
-    finally:
-        made.stop_all()
-        if made.database == "postgresql":
-            drop_database(made.db_name)
 
 
 def in_commit_order(users: list[int]) -> list[int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 pytest.importorskip("django", reason="Django is an optional dependency")
 
-from _django_helpers import Project, create_database, drop_database
+from _django_helpers import Project, migrated_project
 
 from _redis_server import REDIS_SERVER, RedisServer
 from openedx_events.event_bus import decode_record
@@ -32,24 +31,13 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 def project(
     request: pytest.FixtureRequest, tmp_path: Path, server: RedisServer
 ) -> Iterator[Project]:
-    name = str(tmp_path / "db.sqlite3")
-    if request.param == "postgresql":
-        name = f"oe_redis_{uuid.uuid4().hex[:12]}"
-        create_database(name)
-    made = Project(
+    with migrated_project(
         tmp_path,
         request.param,
-        name,
         DJPROJECT_PRODUCER="openedx_events.event_bus.redis.create_producer",
         DJPROJECT_REDIS_URL=server.url,
-    )
-    try:
-        made.run("migrate", "--verbosity", "0")
+    ) as made:
         yield made
-    finally:
-        made.stop_all()
-        if request.param == "postgresql":
-            drop_database(name)
 
 
 def stream_users(server: RedisServer) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import fastavro
 import pytest
@@ -11,6 +12,8 @@ from openedx_events.event_bus.headers import KAFKA_FIXED_HEADERS
 from openedx_events.event_bus.kafka._wire import headers_from_kafka, headers_to_kafka, key_text
 
 STRING = fastavro.parse_schema("string")
+# The key schema as the reference registers it: the key's field, name and all.
+FIELD_STRING = fastavro.parse_schema({"name": "course_key", "type": "string"})
 
 
 def _avro_string(text: str) -> bytes:
@@ -19,9 +22,10 @@ def _avro_string(text: str) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
 @pytest.mark.parametrize("text", ["", "course-v1:edX+DemoX+Demo_Course", "é" * 200, "x" * 70000])
-def test_a_string_key_reads_as_fastavro_reads_it(text: str) -> None:
-    assert key_text(STRING, _avro_string(text)) == text
+def test_a_string_key_reads_as_fastavro_reads_it(schema: Any, text: str) -> None:
+    assert key_text(schema, _avro_string(text)) == text
 
 
 @pytest.mark.parametrize(
@@ -34,19 +38,21 @@ def test_a_string_key_reads_as_fastavro_reads_it(text: str) -> None:
         b"\x04\xff\xfe",  # bytes that are not UTF-8
     ],
 )
-def test_a_damaged_string_key_fails_as_fastavro_fails(avro: bytes) -> None:
+@pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
+def test_a_damaged_string_key_fails_as_fastavro_fails(schema: Any, avro: bytes) -> None:
     try:
-        fastavro.schemaless_reader(io.BytesIO(avro), STRING, None)
+        fastavro.schemaless_reader(io.BytesIO(avro), schema, None)
     except Exception as error:  # whatever fastavro raises is what ours must raise
         expected = type(error)
     else:
         pytest.fail("fastavro reads these bytes")
     with pytest.raises(expected):
-        key_text(STRING, avro)
+        key_text(schema, avro)
 
 
-def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them() -> None:
-    assert key_text(STRING, _avro_string("abc") + b"more") == "abc"
+@pytest.mark.parametrize("schema", [STRING, FIELD_STRING], ids=["plain", "field"])
+def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them(schema: Any) -> None:
+    assert key_text(schema, _avro_string("abc") + b"more") == "abc"
 
 
 def test_an_integer_key_is_read_as_its_text() -> None:

@@ -32,6 +32,7 @@ from openedx_events.event_bus._private.records import (
     Record,
     TopicInfo,
     check_topic,
+    record_of,
 )
 from openedx_events.event_bus.kafka._admin import KafkaAdmin
 from openedx_events.event_bus.kafka._codec import KafkaCodec
@@ -142,17 +143,27 @@ class KafkaBackend(Backend):
         return records
 
     def _record(self, message: Any) -> Record:
-        read = self.codec.from_kafka(message.key(), message.value(), message.headers())
-        _kind, timestamp = message.timestamp()
-        return Record(
-            topic=message.topic(),
-            position=(message.partition(), message.offset()),
-            headers=read.headers,
-            payload=read.payload,
-            key=read.key,
-            appended_at=max(timestamp, 0) / 1000 - self._skew,
-            defect=read.defect,
-        )
+        return self._records(message.topic(), [message])[0]
+
+    def _records(self, topic: str, messages: Iterable[Any]) -> list[Record]:
+        """The records of messages of ``topic`` (whose errors were looked at already)."""
+        read = self.codec.from_kafka
+        skew = self._skew
+        records = []
+        for message in messages:
+            got = read(message.key(), message.value(), message.headers())
+            records.append(
+                record_of(  # the headers dict was made for this record alone
+                    topic,
+                    (message.partition(), message.offset()),
+                    got.headers,
+                    got.payload,
+                    key=got.key,
+                    appended_at=max(message.timestamp()[1], 0) / 1000 - skew,
+                    defect=got.defect,
+                )
+            )
+        return records
 
     # --- consumer groups ------------------------------------------------------------------
 
@@ -196,7 +207,9 @@ class KafkaBackend(Backend):
                 # Polling with a wait (the runtime does), the fetcher's view is enough.
                 exact = wait <= 0
                 while not records and time.monotonic() < deadline and self._behind(member, exact):
-                    records = self._consume(member, limit, 0.05)
+                    # What the broker has comes partition by partition: "what is there now"
+                    # gathers for a moment; the runtime's claims take the first to come.
+                    records = self._consume(member, limit, 0.05, gather=exact)
             except self._kafka.KafkaException as error:
                 raise EventBusStorageError(f"{self.name}: consuming {topic!r}: {error}") from error
             member.pending.extend(records)
@@ -211,20 +224,30 @@ class KafkaBackend(Backend):
         member.joined = True
 
     def _consume(
-        self, member: Member, limit: int, wait: float, *, early: bool = True
+        self, member: Member, limit: int, wait: float, *, early: bool = True, gather: bool = False
     ) -> list[Record]:
+        """Up to ``limit`` records; ``gather``: wait for ``limit`` of them, not only the first."""
         if early and member.early:
             taken, member.early = member.early[:limit], member.early[limit:]
             return taken
-        records: list[Record] = []
-        for message in member.consumer.consume(num_messages=limit, timeout=wait):
-            error = message.error()
-            if error is None:
-                if member.kept(message.partition(), message.offset()):
-                    records.append(self._record(message))
-            elif error.fatal():
-                raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
-        return records
+        consumer = member.consumer
+        # consume() waits until it has ``limit`` messages or the time is up: waiting so would
+        # hold a lone new record back for the whole wait. Only the first is waited for.
+        messages = consumer.consume(num_messages=limit, timeout=wait if gather else 0)
+        if not messages and wait > 0 and not gather:
+            messages = consumer.consume(num_messages=1, timeout=wait)
+            if messages and limit > 1:
+                messages.extend(consumer.consume(num_messages=limit - 1, timeout=0))
+        # Errors and trimmed records are rare: look for them first, read the rest in one go.
+        if any(message.error() is not None for message in messages):
+            for message in messages:
+                error = message.error()
+                if error is not None and error.fatal():
+                    raise EventBusStorageError(f"{self.name}: consuming {member.topic!r}: {error}")
+            messages = [message for message in messages if message.error() is None]
+        if member.floors:
+            messages = [m for m in messages if member.kept(m.partition(), m.offset())]
+        return self._records(member.topic, messages)
 
     def _behind(self, member: Member, exact: bool) -> bool:
         """Whether a partition of the member holds records past what it was given."""

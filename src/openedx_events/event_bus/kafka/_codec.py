@@ -13,7 +13,6 @@ import functools
 import io
 import json
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -56,7 +55,7 @@ class KafkaMessage:
 class ReadMessage:
     """A Kafka message as the bus sees it: Redis-style headers, schemaless Avro, a text key."""
 
-    headers: Mapping[str, str]
+    headers: dict[str, str]  # made for this message alone
     payload: bytes
     key: str | None
     defect: str | None = None

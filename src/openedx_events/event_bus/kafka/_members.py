@@ -29,11 +29,22 @@ class Member:
         self.floors: dict[int, int] = {}  # partition -> first offset a trim kept
         self.unsettled: dict[int, int] = {}  # partition -> offset committed without waiting
         self.lock = threading.Lock()
-        consumer.subscribe([topic], on_revoke=self._revoked, on_lost=self._revoked)
+        # The partitions held, as the rebalance callbacks (run inside this member's polls)
+        # report them: asking librdkafka instead is a round trip through its main thread.
+        self.held: set[int] = set()
+        consumer.subscribe(
+            [topic], on_assign=self._assigned, on_revoke=self._revoked, on_lost=self._revoked
+        )
+
+    def _assigned(self, _consumer: Any, partitions: list[Any]) -> None:
+        # Eager assignment reports every partition after revoking all; cooperative
+        # assignment reports the added ones: a union serves both.
+        self.held.update(tp.partition for tp in partitions)
 
     def _revoked(self, _consumer: Any, partitions: list[Any]) -> None:
         # What was handed out from these partitions goes, uncommitted, to their next owner.
         gone = {tp.partition for tp in partitions}
+        self.held -= gone
         # Commits sent for these partitions before the revocation stand or fall with the
         # broker; waiting on them here is not needed for their records to be delivered.
         self.unsettled = {p: o for p, o in self.unsettled.items() if p not in gone}
@@ -42,10 +53,16 @@ class Member:
 
     def assigned(self) -> set[int]:
         """The partitions this member holds right now."""
-        return {tp.partition for tp in self.consumer.assignment()}
+        return self.held
 
     def forget(self, records: list[Record]) -> None:
         """Drop committed ``records`` from the pending ones."""
+        count = len(records)
+        if count <= len(self.pending) and all(
+            kept is done for kept, done in zip(self.pending, records, strict=False)
+        ):
+            del self.pending[:count]  # the usual case: the oldest records, in order
+            return
         done = {r.position for r in records}
         self.pending = [r for r in self.pending if r.position not in done]
 

@@ -77,8 +77,9 @@ class KafkaWriter:
         slots: list[tuple[int, int] | str | None] = [None] * len(batch)
         timeout = float(self.config["message.timeout.ms"]) / 1000 + 5
         with self._lock:
+            stamp = None if self.clock is None else int(self.clock() * 1000)
             for index, message in enumerate(kafka_messages):
-                self._produce(message, slots, index)
+                self._produce(message, slots, index, stamp)
             if self._producer.flush(timeout):
                 # Withdraw what is still queued: it is reported as failed and sent again by
                 # the caller, so it must not reach the broker from here too.
@@ -103,7 +104,11 @@ class KafkaWriter:
             ) from error
 
     def _produce(
-        self, message: KafkaMessage, slots: list[tuple[int, int] | str | None], index: int
+        self,
+        message: KafkaMessage,
+        slots: list[tuple[int, int] | str | None],
+        index: int,
+        stamp: int | None,
     ) -> None:
         def report(error: Any, delivered: Any) -> None:
             if error is not None:
@@ -112,17 +117,25 @@ class KafkaWriter:
             else:
                 slots[index] = (delivered.partition(), delivered.offset())
 
-        stamp = {} if self.clock is None else {"timestamp": int(self.clock() * 1000)}
         while True:
             try:
-                self._producer.produce(
-                    message.topic,
-                    key=message.key,
-                    value=message.value,
-                    headers=message.headers,
-                    on_delivery=report,
-                    **stamp,
-                )
+                if stamp is None:
+                    self._producer.produce(
+                        message.topic,
+                        message.value,
+                        message.key,
+                        headers=message.headers,
+                        on_delivery=report,
+                    )
+                else:
+                    self._producer.produce(
+                        message.topic,
+                        message.value,
+                        message.key,
+                        headers=message.headers,
+                        on_delivery=report,
+                        timestamp=stamp,
+                    )
                 return
             except BufferError:  # the local queue is full: let deliveries drain it
                 self._producer.poll(0.1)

@@ -151,7 +151,10 @@ def key_avro(signal: OpenEdxPublicSignal, key: str) -> bytes:
 
 def key_text(writer_schema: Any, avro: bytes) -> str | None:
     """A key read with its writer's (parsed) schema, as the text a :class:`Message` holds."""
-    if writer_schema == "string":  # nearly every key: read without a trip through fastavro
+    # Nearly every key is a string, read without a trip through fastavro. The reference
+    # registers a key schema shaped as a field ({"name": ..., "type": "string"}), which
+    # fastavro parses to {"type": "string"}.
+    if writer_schema in ("string", _STRING_TYPE):
         text = _plain_string(avro)
         if text is not None:
             return text
@@ -159,20 +162,27 @@ def key_text(writer_schema: Any, avro: bytes) -> str | None:
     return None if value is None else str(value)
 
 
+_STRING_TYPE = {"type": "string"}
+
+
 def _plain_string(avro: bytes) -> str | None:
     """The Avro string that is the whole of ``avro``; ``None`` for anything else."""
-    length = shift = index = 0
-    for index, byte in enumerate(avro[:10]):  # noqa: B007  (index is read after the loop)
-        length |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            break
+    if avro and avro[0] < 0x80:  # a length in one byte: a string under 64 bytes
+        length, start = avro[0], 1
     else:
-        return None
-    if length & 1 or (length >> 1) != len(avro) - index - 1:
+        length = shift = index = 0
+        for index, byte in enumerate(avro[:10]):  # noqa: B007  (index is read after the loop)
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        else:
+            return None
+        start = index + 1
+    if length & 1 or (length >> 1) != len(avro) - start:
         return None  # a negative length, or bytes missing or left over: let fastavro say
     try:
-        return avro[index + 1 :].decode("utf-8")
+        return avro[start:].decode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -186,10 +196,11 @@ def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders
     renamed = {renames.get(name, name): value for name, value in headers.items()}
     if not event:
         return [(name, value.encode()) for name, value in renamed.items()]
-    out = list(_FIXED_KAFKA)
     fixed = _FIXED_BYTES
-    out.extend((name, value.encode()) for name, value in renamed.items() if name not in fixed)
-    return out
+    return [
+        *_FIXED_KAFKA,
+        *[(name, value.encode()) for name, value in renamed.items() if name not in fixed],
+    ]
 
 
 def headers_from_kafka(headers: Sequence[tuple[str, bytes | None]] | None) -> dict[str, str]:
