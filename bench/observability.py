@@ -3,6 +3,7 @@
     .venv/bin/python bench/observability.py            # about four minutes
     .venv/bin/python bench/observability.py --quick    # a smoke test
     .venv/bin/python bench/observability.py --against ../old/src   # beside another checkout
+    .venv/bin/python bench/observability.py --modes sampled         # absent and sampled only
 
 Each mode runs in a process of its own, on a fresh SQLite bus file:
 
@@ -15,6 +16,8 @@ Each mode runs in a process of its own, on a fresh SQLite bus file:
 
 The tracing modes also time the SDK's own floor in the same process: starting and ending one
 span with no attributes through the same tracer provider, which no instrumentation can undercut.
+``sampled`` also times, per record, making a sampled-out trace context current and undoing
+it: the API's least (a span context, its span, attach, detach) and the consumer's own path.
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
@@ -96,6 +99,8 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
     if mode in ("tracing", "sampled", "both"):
         figures["span_floor_us"] = _span_floor(events)
+    if mode == "sampled":
+        figures.update(_context_floor(events))
     return figures
 
 
@@ -108,6 +113,36 @@ def _span_floor(count: int) -> float:
     for _ in range(count):
         tracer.start_span("floor").end()
     return (time.process_time() - started) / count * 1e6
+
+
+def _context_floor(count: int) -> dict[str, float]:
+    """CPU µs a sampled-out record's trace context costs, made current and undone, two ways.
+
+    ``context_floor_us``: the least the API allows: a ``SpanContext`` from ids already parsed,
+    its ``NonRecordingSpan``, attached and detached. ``context_path_us``: the consumer's own
+    path, from the ``traceparent`` header (checked, not parsed) to the context undone.
+    """
+    from opentelemetry import context, trace  # noqa: PLC0415
+
+    from openedx_events._private.observability import tracing  # noqa: PLC0415
+
+    ids = [(i + 1 << 64 | 0x0AF7651916CD43DD, i + 1) for i in range(count)]
+    headers = [{"id": "x", "traceparent": f"00-{t:032x}-{s:016x}-00"} for t, s in ids]
+    flags = trace.TraceFlags(0)
+    started = time.process_time()
+    for trace_id, span_id in ids:
+        parent = trace.SpanContext(trace_id, span_id, is_remote=True, trace_flags=flags)
+        token = context.attach(trace.set_span_in_context(trace.NonRecordingSpan(parent)))
+        context.detach(token)
+    floor = (time.process_time() - started) / count * 1e6
+    if not hasattr(tracing.ProcessSpans, "enter_unsampled"):  # --against an older checkout
+        return {"context_floor_us": floor}
+    spans = tracing.ProcessSpans("sqlite", TOPIC, "bench")
+    started = time.process_time()
+    for each in headers:
+        tracing.leave(spans.enter_unsampled(each))
+    path = (time.process_time() - started) / count * 1e6
+    return {"context_floor_us": floor, "context_path_us": path}
 
 
 def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
@@ -126,10 +161,12 @@ def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
     return figures
 
 
-def _table(title: str, best: dict[str, dict[str, float]], floor: dict[str, float]) -> None:
+def _table(
+    title: str, best: dict[str, dict[str, float]], floor: dict[str, float], modes: tuple[str, ...]
+) -> None:
     print(title)
     print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
-    for mode in MODES:
+    for mode in modes:
         row = best[mode]
         cells = []
         for name in ("produce_us", "consume_us"):
@@ -148,6 +185,11 @@ def main() -> None:
         metavar="SRC",
         help="also measure the package in SRC (another checkout's src/), interleaved",
     )
+    parser.add_argument(
+        "--modes",
+        default=",".join(MODES),
+        help="comma-separated modes to run (absent is always run: the others are against it)",
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
@@ -160,9 +202,13 @@ def main() -> None:
     sources: dict[str, str | None] = {"this": None}
     if args.against:
         sources["against"] = str(Path(args.against).resolve())
+    chosen = {m.strip() for m in args.modes.split(",") if m.strip()} | {"absent"}
+    if not chosen <= set(MODES):
+        parser.error(f"unknown mode(s): {', '.join(sorted(chosen - set(MODES)))}")
+    modes = tuple(m for m in MODES if m in chosen)
     best: dict[str, dict[str, dict[str, float]]] = {name: {} for name in sources}
     for _ in range(repeat):
-        for mode in MODES:  # interleaved, so a busy spell of the machine hits every mode
+        for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
                 figures = _run(mode, events, source)
                 kept = best[name].setdefault(mode, figures)
@@ -170,17 +216,32 @@ def main() -> None:
                     kept[figure] = min(kept[figure], value)
     floor = best["this"]["absent"]
     print(f"{events:,} events, best of {repeat}; CPU µs per event, and the cost over 'absent'")
-    _table("this checkout", best["this"], floor)
+    _table("this checkout", best["this"], floor, modes)
     if args.against:
         _table(
-            f"against {sources['against']} (vs this checkout's 'absent')", best["against"], floor
+            f"against {sources['against']} (vs this checkout's 'absent')",
+            best["against"],
+            floor,
+            modes,
         )
     for mode in ("tracing", "sampled"):
+        if mode not in modes:
+            continue
         floor_us = best["this"][mode]["span_floor_us"]
         print(
             f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"
             f" = {floor_us / floor['consume_us'] * 100:.0f}% of an 'absent' consume"
         )
+    if "sampled" in modes:
+        sampled = best["this"]["sampled"]
+        for name, what in (
+            ("context_floor_us", "API floor: SpanContext, NonRecordingSpan, attach, detach"),
+            ("context_path_us", "the consumer's path from the header"),
+        ):
+            print(
+                f"A sampled-out record's context ({what}): {sampled[name]:.2f} µs"
+                f" = {sampled[name] / floor['consume_us'] * 100:.1f}% of an 'absent' consume"
+            )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ to the OpenTelemetry SDK's in-memory exporter and are written to SPANS as JSON a
 consumer with ``--metrics-port-file`` serves metrics and probes on a free port, writes the port
 to that file, and runs until SIGTERM. ``--sampler`` picks the SDK's sampler (``default``:
 ``ParentBased(ALWAYS_ON)``, ``off``: ``ParentBased(ALWAYS_OFF)``, ``always_on``: ``ALWAYS_ON``,
-which ignores the parent); ``--contexts`` writes, as JSON, the trace id and sampled flag of the
-span current in the receiver at each event.
+which ignores the parent); ``--contexts`` writes, as JSON, the trace and span ids and sampled
+flag of the span current in the receiver at each event, and the trace id and flag of a span
+the receiver starts itself.
 """
 
 from __future__ import annotations
@@ -90,10 +91,19 @@ def consume(args: argparse.Namespace) -> None:
     contexts = []
 
     def receiver(metadata: Any, enrollment: Any, **kwargs: Any) -> None:
-        current = trace.get_current_span().get_span_context()
-        contexts.append(
-            {"trace_id": f"{current.trace_id:032x}", "sampled": current.trace_flags.sampled}
-        )
+        if args.contexts:
+            current = trace.get_current_span().get_span_context()
+            with trace.get_tracer("receiver").start_as_current_span("receiver's own") as own:
+                child = own.get_span_context()
+            contexts.append(
+                {
+                    "trace_id": f"{current.trace_id:032x}",
+                    "span_id": f"{current.span_id:016x}",
+                    "sampled": current.trace_flags.sampled,
+                    "own_span_trace_id": f"{child.trace_id:032x}",
+                    "own_span_sampled": child.trace_flags.sampled,
+                }
+            )
         time.sleep(args.delay)
         user = enrollment.user
         if args.fail_mod and user.id % args.fail_mod == 0:

@@ -86,3 +86,85 @@ def test_a_canonical_traceparent_takes_the_fast_way_and_other_forms_the_propagat
 
 def test_headers_without_a_trace_context_give_a_fresh_trace() -> None:
     assert tracing._extract({"id": "an-event", "type": "a.type"}) == (None, None)
+
+
+@given(traceparents, st.sampled_from([None, "tracestate", "baggage"]))
+def test_the_unsampled_shortcut_agrees_with_the_propagator(value: str, extra: str | None) -> None:
+    headers = {"id": "an-event", "traceparent": value}
+    if extra is not None:
+        headers[extra] = "vendor=value"
+    theirs = _propagators(headers)
+    shortcut = tracing._extract.unsampled(headers)
+    if shortcut is None:
+        # Declined: anything but a lone, canonical, valid, unsampled traceparent.
+        canonical = tracing._TRACEPARENT.fullmatch(value) is not None
+        assert extra is not None or not canonical or theirs is None or theirs.trace_flags.sampled
+        return
+    assert extra is None
+    assert theirs is not None
+    assert not theirs.trace_flags.sampled
+    ours = shortcut.get_span_context()
+    assert ours == theirs  # every field, the trace state and validity too
+    assert not shortcut.is_recording()
+    assert repr(ours) in repr(shortcut)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-00",  # upper case
+        " 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+        "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",  # another version
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00-extra",
+        "00-00000000000000000000000000000000-b7ad6b7169203331-00",  # invalid trace id
+        "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-00",  # invalid span id
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  # sampled
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0",
+        "",
+    ],
+)
+def test_odd_or_sampled_traceparents_are_left_to_the_full_reading(value: str) -> None:
+    headers = {"traceparent": value}
+    assert tracing._extract.unsampled(headers) is None
+    ours, theirs = _ours(headers), _propagators(headers)
+    assert ours == theirs
+
+
+def test_span_contexts_are_made_without_the_constructors_checks_only_when_identical() -> None:
+    # With the installed API the unchecked way is taken, and makes what the constructor makes.
+    assert tracing._remote_span_context is tracing._unchecked_span_context
+    flags = trace.TraceFlags(0)
+    made = tracing._remote_span_context(2**128 - 1, 2**64 - 1, flags)
+    assert made == trace.SpanContext(2**128 - 1, 2**64 - 1, is_remote=True, trace_flags=flags)
+    assert made.is_valid
+    assert made.is_remote
+
+
+def test_a_sampled_out_records_context_is_made_current_as_the_api_would() -> None:
+    from opentelemetry import context as otel_context  # noqa: PLC0415
+    from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
+    from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased  # noqa: PLC0415
+
+    # With the API's default runtime context its variable is set directly.
+    assert tracing._enter is not tracing._api_enter
+    traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+    remote = tracing._extract.unsampled({"traceparent": traceparent})
+    assert remote is not None
+    tracer = TracerProvider(sampler=ParentBased(ALWAYS_ON)).get_tracer("receiver")
+    outer = otel_context.set_value("outer", "kept")
+    outer_token = otel_context.attach(outer)
+    try:
+        token = tracing._enter(remote)
+        try:
+            assert trace.get_current_span() is remote
+            assert otel_context.get_value("outer") == "kept"  # the current context, extended
+            child = tracer.start_span("receiver's own")
+            context = child.get_span_context()
+            assert context.trace_id == 0x0AF7651916CD43DD8448EB211C80319C
+            assert not context.trace_flags.sampled  # the parent decided
+            assert not child.is_recording()
+        finally:
+            tracing.leave(token)
+        assert otel_context.get_current() is outer
+    finally:
+        otel_context.detach(outer_token)

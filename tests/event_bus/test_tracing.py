@@ -160,8 +160,17 @@ def test_a_record_of_an_unsampled_trace_gets_no_span_but_its_receivers_stay_in_t
     contexts = tmp_path / "contexts.json"
     consumed, _ = bus.consume(TOPIC, "follows", "--contexts", str(contexts))
     assert _named(consumed, f"process {TOPIC}") == []
+    # The receiver runs under the producer's send span; a span it starts joins that trace,
+    # unsampled like it.
     assert json.loads(contexts.read_text()) == [
-        {"trace_id": trace_id, "sampled": False} for _, trace_id, _, _ in parents
+        {
+            "trace_id": trace_id,
+            "span_id": span_id,
+            "sampled": False,
+            "own_span_trace_id": trace_id,
+            "own_span_sampled": False,
+        }
+        for _, trace_id, span_id, _ in parents
     ]
 
     # A sampler that ignores the parent still gets its span, in the producer's trace.

@@ -195,13 +195,14 @@ class _Processing:
     context manager costs a few microseconds more.
     """
 
-    __slots__ = ("_log_token", "_observer", "_record", "_scope", "outcome")
+    __slots__ = ("_log_token", "_observer", "_record", "_scope", "_trace_token", "outcome")
 
     def __init__(self, observer: ConsumerObserver, record: Record) -> None:
         self._observer = observer
         self._record = record
         self.outcome = Outcome(record.headers.get("type", ""))
         self._scope: Any = None
+        self._trace_token: Any = None  # a sampled-out record's: its context only, no span
         self._log_token: Any = None
 
     def __enter__(self) -> Outcome:
@@ -214,9 +215,11 @@ class _Processing:
                 observer.system, observer.topic, observer.group
             )
         if spans is not None:
-            self._scope = spans.span(record.headers, str(record.position))
             try:
-                self._scope.__enter__()
+                self._trace_token = spans.enter_unsampled(record.headers)
+                if self._trace_token is None:
+                    self._scope = spans.span(record.headers, str(record.position))
+                    self._scope.__enter__()
             except BaseException:
                 logfields.leave(self._log_token)
                 raise
@@ -230,7 +233,9 @@ class _Processing:
     ) -> None:
         outcome = self.outcome
         try:
-            if self._scope is not None:
+            if self._trace_token is not None:
+                tracing.leave(self._trace_token)
+            elif self._scope is not None:
                 if error is None and outcome.failure is not None:
                     tracing.fail(self._scope.span, *outcome.failure)
                 self._scope.__exit__(kind, error, traceback)
