@@ -32,7 +32,6 @@ from openedx_events.event_bus._private.records import (
     Record,
     TopicInfo,
     check_topic,
-    record_of,
 )
 from openedx_events.event_bus.kafka._admin import KafkaAdmin
 from openedx_events.event_bus.kafka._codec import KafkaCodec
@@ -147,23 +146,7 @@ class KafkaBackend(Backend):
 
     def _records(self, topic: str, messages: Iterable[Any]) -> list[Record]:
         """The records of messages of ``topic`` (whose errors were looked at already)."""
-        read = self.codec.from_kafka
-        skew = self._skew
-        records = []
-        for message in messages:
-            got = read(message.key(), message.value(), message.headers())
-            records.append(
-                record_of(  # the headers dict was made for this record alone
-                    topic,
-                    (message.partition(), message.offset()),
-                    got.headers,
-                    got.payload,
-                    key=got.key,
-                    appended_at=max(message.timestamp()[1], 0) / 1000 - skew,
-                    defect=got.defect,
-                )
-            )
-        return records
+        return self.codec.records(topic, messages, self._skew)
 
     # --- consumer groups ------------------------------------------------------------------
 
@@ -292,7 +275,8 @@ class KafkaBackend(Backend):
             offsets: dict[int, int] = {}
             for record in records:
                 partition, offset = _position(record.position)
-                offsets[partition] = max(offsets.get(partition, 0), offset + 1)
+                if offset >= offsets.get(partition, 0):
+                    offsets[partition] = offset + 1
             if not set(offsets) <= member.assigned():
                 return False
             partitions = [
@@ -468,12 +452,11 @@ class KafkaBackend(Backend):
 
 
 def _position(position: Any) -> tuple[int, int]:
-    if (
-        isinstance(position, tuple)
-        and len(position) == 2
-        and all(isinstance(part, int) for part in position)
-    ):
-        return (position[0], position[1])
+    # Every committed record passes here: no generator, no new tuple.
+    if type(position) is tuple and len(position) == 2:
+        partition, offset = position
+        if isinstance(partition, int) and isinstance(offset, int):
+            return position
     raise TypeError(f"a Kafka position is (partition, offset), not {position!r}")
 
 

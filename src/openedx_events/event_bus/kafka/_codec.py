@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -21,13 +22,14 @@ import fastavro
 from openedx_events._private.avro.codec import codec_for
 from openedx_events._private.signal import OpenEdxPublicSignal
 from openedx_events.event_bus._private.errors import EventBusStorageError
-from openedx_events.event_bus._private.records import Message
+from openedx_events.event_bus._private.records import Message, Record, record_of
 from openedx_events.event_bus.kafka._settings import KafkaConfigurationError
 from openedx_events.event_bus.kafka._wire import (
     KafkaHeaders,
     frame,
     headers_from_kafka,
     headers_to_kafka,
+    is_string_schema,
     key_avro,
     key_schema_text,
     key_subject,
@@ -38,7 +40,7 @@ from openedx_events.event_bus.kafka._wire import (
     value_subject,
 )
 
-__all__ = ["KafkaCodec", "KafkaMessage", "ReadMessage"]
+__all__ = ["KafkaCodec", "KafkaMessage"]
 
 
 @attrs.frozen
@@ -49,16 +51,6 @@ class KafkaMessage:
     key: bytes | None
     value: bytes
     headers: KafkaHeaders
-
-
-@attrs.frozen
-class ReadMessage:
-    """A Kafka message as the bus sees it: Redis-style headers, schemaless Avro, a text key."""
-
-    headers: dict[str, str]  # made for this message alone
-    payload: bytes
-    key: str | None
-    defect: str | None = None
 
 
 @attrs.define
@@ -96,6 +88,8 @@ class KafkaCodec:
         # (topic, event type) -> the signal and the framing of its messages on that topic,
         # so that a message costs no subject computation or registry look-up.
         self._prefixes: dict[tuple[str, str | None], _Prefixes] = {}
+        self._our_framings: set[tuple[OpenEdxPublicSignal, bytes]] = set()
+        self._string_key_framings: set[bytes] = set()
         self._lock = threading.Lock()
 
     @property
@@ -171,29 +165,68 @@ class KafkaCodec:
             headers_to_kafka(headers, event=True),
         )
 
-    def from_kafka(
-        self,
-        key: bytes | None,
-        value: bytes | None,
-        headers: list[tuple[str, bytes | None]] | None,
-    ) -> ReadMessage:
-        """The bus's view of a Kafka message; ``defect`` says what could not be read."""
-        text_headers = headers_from_kafka(headers)
-        signal = known_signal(text_headers.get("type"))
-        raw = value or b""
-        if signal is None:
-            return ReadMessage(text_headers, raw, None if key is None else _utf8(key))
-        try:
-            return ReadMessage(text_headers, self._event_payload(signal, raw), self._key(key))
-        except EventBusStorageError:
-            raise  # the registry is unreachable: try again later, the message may be fine
-        except Exception as error:  # any unreadable part makes the record a defect
-            return ReadMessage(
-                text_headers,
-                raw,
-                None if key is None else _utf8(key),
-                defect=f"{type(error).__name__}: {error}",
+    def records(self, topic: str, messages: Iterable[Any], skew: float = 0.0) -> list[Record]:
+        """The records of confluent-kafka messages of ``topic`` (none of them an error).
+
+        ``skew`` is taken from the broker's timestamps. A message whose value or key cannot
+        be read is a record with a ``defect``.
+
+        Raises:
+            EventBusStorageError: the registry is unreachable (the message may be fine).
+        """
+        signal_of = known_signal
+        read_headers = headers_from_kafka
+        # The framings seen to be our schema's for a signal, and the key framings whose
+        # writer schema is a plain string: a message with one of them costs no look-up.
+        ours = self._our_framings
+        string_keys = self._string_key_framings
+        records: list[Record] = []
+        append = records.append
+        for message in messages:
+            headers = read_headers(message.headers())
+            value = message.value() or b""
+            key = message.key()
+            signal = signal_of(headers.get("type"))
+            defect = None
+            if signal is None:
+                payload = value
+                text_key = None if key is None else _utf8(key)
+            else:
+                try:
+                    if (signal, value[:5]) in ours:
+                        payload = value[5:]
+                    else:
+                        payload = self._event_payload(signal, value)
+                    text_key = None
+                    if key is not None:
+                        # A short string behind a known framing: its length (one byte, in
+                        # zig-zag form) then exactly that many bytes.
+                        size = len(key) - 6
+                        if size >= 0 and key[:5] in string_keys and key[5] == size << 1 < 0x80:
+                            try:
+                                text_key = key[6:].decode()
+                            except UnicodeDecodeError:  # let the general reader say why
+                                text_key = self._key(key)
+                        else:
+                            text_key = self._key(key)
+                except EventBusStorageError:
+                    raise
+                except Exception as error:  # any unreadable part makes the record a defect
+                    payload = value
+                    text_key = None if key is None else _utf8(key)
+                    defect = f"{type(error).__name__}: {error}"
+            append(
+                record_of(
+                    topic,
+                    (message.partition(), message.offset()),
+                    headers,
+                    payload,
+                    key=text_key,
+                    appended_at=max(message.timestamp()[1], 0) / 1000 - skew,
+                    defect=defect,
+                )
             )
+        return records
 
     def _event_payload(self, signal: OpenEdxPublicSignal, value: bytes) -> bytes:
         framed = unframe(value)
@@ -204,6 +237,7 @@ class KafkaCodec:
         if ours is None:
             ours = self._ours[schema_id, signal] = self._writer(schema_id)[0] == _our_text(signal)
         if ours:
+            self._our_framings.add((signal, value[:5]))
             return avro
         # Another version of the schema: resolve to ours and write it again in ours.
         codec = codec_for(signal)
@@ -221,7 +255,10 @@ class KafkaCodec:
         if framed is None:
             return _utf8(key)
         schema_id, avro = framed
-        return key_text(self._writer(schema_id)[1], avro)
+        writer = self._writer(schema_id)[1]
+        if is_string_schema(writer):
+            self._string_key_framings.add(key[:5])
+        return key_text(writer, avro)
 
 
 def _utf8(data: bytes) -> str:

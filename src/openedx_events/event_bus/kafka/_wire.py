@@ -36,6 +36,7 @@ __all__ = [
     "frame",
     "headers_from_kafka",
     "headers_to_kafka",
+    "is_string_schema",
     "key_schema_text",
     "key_subject",
     "known_signal",
@@ -154,7 +155,7 @@ def key_text(writer_schema: Any, avro: bytes) -> str | None:
     # Nearly every key is a string, read without a trip through fastavro. The reference
     # registers a key schema shaped as a field ({"name": ..., "type": "string"}), which
     # fastavro parses to {"type": "string"}.
-    if writer_schema in ("string", _STRING_TYPE):
+    if is_string_schema(writer_schema):
         text = _plain_string(avro)
         if text is not None:
             return text
@@ -163,6 +164,11 @@ def key_text(writer_schema: Any, avro: bytes) -> str | None:
 
 
 _STRING_TYPE = {"type": "string"}
+
+
+def is_string_schema(parsed: Any) -> bool:
+    """Whether a parsed schema is a plain Avro string."""
+    return parsed in ("string", _STRING_TYPE)
 
 
 def _plain_string(avro: bytes) -> str | None:
