@@ -140,13 +140,19 @@ def test_span_contexts_are_made_without_the_constructors_checks_only_when_identi
     assert made.is_remote
 
 
-def test_a_sampled_out_records_context_is_made_current_as_the_api_would() -> None:
+@pytest.mark.parametrize("switch", ["picked", "api"])
+def test_a_sampled_out_records_context_is_made_current_as_the_api_would(switch: str) -> None:
     from opentelemetry import context as otel_context  # noqa: PLC0415
     from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
     from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased  # noqa: PLC0415
 
-    # With the API's default runtime context its variable is set directly.
-    assert tracing._enter is not tracing._api_enter
+    # The switch picked at import (the API's context variable set directly, where the API's
+    # runtime context allows it) and the API's own calls, its fallback, must behave alike.
+    enter, leave = (
+        (tracing._enter, tracing.leave)
+        if switch == "picked"
+        else (tracing._api_enter, tracing._api_leave)
+    )
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
     remote = tracing._extract.unsampled({"traceparent": traceparent})
     assert remote is not None
@@ -154,7 +160,7 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would() -> Non
     outer = otel_context.set_value("outer", "kept")
     outer_token = otel_context.attach(outer)
     try:
-        token = tracing._enter(remote)
+        token = enter(remote)
         try:
             assert trace.get_current_span() is remote
             assert otel_context.get_value("outer") == "kept"  # the current context, extended
@@ -164,7 +170,7 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would() -> Non
             assert not context.trace_flags.sampled  # the parent decided
             assert not child.is_recording()
         finally:
-            tracing.leave(token)
+            leave(token)
         assert otel_context.get_current() is outer
     finally:
         otel_context.detach(outer_token)
