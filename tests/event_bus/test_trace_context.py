@@ -13,13 +13,13 @@ pytest.importorskip("opentelemetry", reason="tracing is an optional extra")
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 
-from openedx_events._private.observability import tracing
+from openedx_events._private.observability import trace_context
 
 LOWER_HEX = "0123456789abcdef"
 
 
 def _ours(headers: dict[str, str]) -> Any:
-    remote, parent = tracing._extract(headers)
+    remote, parent = trace_context.extract(headers)
     if remote is None:
         assert parent is None or not trace.get_current_span(parent).get_span_context().is_valid
         return None
@@ -77,15 +77,15 @@ def test_a_traceparent_is_read_as_the_propagator_reads_it(value: str, with_state
 
 def test_a_canonical_traceparent_takes_the_fast_way_and_other_forms_the_propagators() -> None:
     canonical = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-    read = tracing._read_traceparent(canonical)
+    read = trace_context._read_traceparent(canonical)
     assert read is not None
     assert read.get_span_context().trace_id == 0x0AF7651916CD43DD8448EB211C80319C
     for other in (canonical.upper(), f" {canonical}", canonical.replace("00-", "01-", 1)):
-        assert tracing._read_traceparent(other) is None
+        assert trace_context._read_traceparent(other) is None
 
 
 def test_headers_without_a_trace_context_give_a_fresh_trace() -> None:
-    assert tracing._extract({"id": "an-event", "type": "a.type"}) == (None, None)
+    assert trace_context.extract({"id": "an-event", "type": "a.type"}) == (None, None)
 
 
 @given(traceparents, st.sampled_from([None, "tracestate", "baggage"]))
@@ -94,10 +94,10 @@ def test_the_unsampled_shortcut_agrees_with_the_propagator(value: str, extra: st
     if extra is not None:
         headers[extra] = "vendor=value"
     theirs = _propagators(headers)
-    shortcut = tracing._extract.unsampled(headers)
+    shortcut = trace_context.extract.unsampled(headers)
     if shortcut is None:
         # Declined: anything but a lone, canonical, valid, unsampled traceparent.
-        canonical = tracing._TRACEPARENT.fullmatch(value) is not None
+        canonical = trace_context._TRACEPARENT.fullmatch(value) is not None
         assert extra is not None or not canonical or theirs is None or theirs.trace_flags.sampled
         return
     assert extra is None
@@ -125,16 +125,16 @@ def test_the_unsampled_shortcut_agrees_with_the_propagator(value: str, extra: st
 )
 def test_odd_or_sampled_traceparents_are_left_to_the_full_reading(value: str) -> None:
     headers = {"traceparent": value}
-    assert tracing._extract.unsampled(headers) is None
+    assert trace_context.extract.unsampled(headers) is None
     ours, theirs = _ours(headers), _propagators(headers)
     assert ours == theirs
 
 
 def test_span_contexts_are_made_without_the_constructors_checks_only_when_identical() -> None:
     # With the installed API the unchecked way is taken, and makes what the constructor makes.
-    assert tracing._remote_span_context is tracing._unchecked_span_context
+    assert trace_context._remote_span_context is trace_context._unchecked_span_context
     flags = trace.TraceFlags(0)
-    made = tracing._remote_span_context(2**128 - 1, 2**64 - 1, flags)
+    made = trace_context._remote_span_context(2**128 - 1, 2**64 - 1, flags)
     assert made == trace.SpanContext(2**128 - 1, 2**64 - 1, is_remote=True, trace_flags=flags)
     assert made.is_valid
     assert made.is_remote
@@ -149,12 +149,12 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would(switch: 
     # The switch picked at import (the API's context variable set directly, where the API's
     # runtime context allows it) and the API's own calls, its fallback, must behave alike.
     enter, leave = (
-        (tracing._enter, tracing.leave)
+        (trace_context.enter, trace_context.leave)
         if switch == "picked"
-        else (tracing._api_enter, tracing._api_leave)
+        else (trace_context._api_enter, trace_context._api_leave)
     )
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
-    remote = tracing._extract.unsampled({"traceparent": traceparent})
+    remote = trace_context.extract.unsampled({"traceparent": traceparent})
     assert remote is not None
     tracer = TracerProvider(sampler=ParentBased(ALWAYS_ON)).get_tracer("receiver")
     outer = otel_context.set_value("outer", "kept")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from openedx_events._private.observability import logfields, metrics, tracing
+from openedx_events._private.observability import logfields, metrics, trace_context, tracing
 from openedx_events._private.observability.health import Health
 from openedx_events._private.observability.server import ObservabilityServer
 from openedx_events.event_bus._private.backend import Backend
@@ -234,7 +234,7 @@ class _Processing:
         outcome = self.outcome
         try:
             if self._trace_token is not None:
-                tracing.leave(self._trace_token)
+                trace_context.leave(self._trace_token)
             elif self._scope is not None:
                 if error is None and outcome.failure is not None:
                     tracing.fail(self._scope.span, *outcome.failure)

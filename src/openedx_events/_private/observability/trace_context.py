@@ -1,0 +1,232 @@
+"""The W3C trace context a message carries: read cheaply, and made current for its receivers.
+
+The consume path runs per record, so this is where its cost goes: a plain version-00
+``traceparent`` is read without the propagator's machinery (which costs as much as a span),
+a sampled-out one is checked but its ids are parsed only if a receiver asks, and a context
+is made current by setting the API's context variable directly where that is checked, once,
+to behave as ``attach`` and ``detach`` do (bench/RESULTS.md, Observability).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Mapping
+from typing import Any
+
+try:
+    from opentelemetry import context as otel_context
+    from opentelemetry import propagate, trace
+    from opentelemetry.context import Context
+except ImportError:  # the optional extra is absent: nothing here is called then
+    trace = None  # type: ignore[assignment]
+
+__all__ = ["enter", "extract", "leave"]
+
+
+def _api_enter(span: Any) -> Any:
+    return otel_context.attach(trace.set_span_in_context(span))
+
+
+def _api_leave(token: Any) -> None:
+    otel_context.detach(token)
+
+
+def _pick_context_switch() -> tuple[Any, Any]:
+    """``(enter, leave)``: make a span current (a token back), and undo it.
+
+    Through the API by default. When its runtime context is the default one, kept in a
+    context variable, that variable is set and reset directly: the API's layers (a context
+    read, a copy, two calls each way) cost as much again as the rest. Checked here, once, to
+    read and write exactly as the API does.
+    """
+    runtime = getattr(otel_context, "_RUNTIME_CONTEXT", None)
+    variable = getattr(runtime, "_current_context", None)
+    if type(runtime).__name__ != "ContextVarsRuntimeContext" or not isinstance(
+        variable, contextvars.ContextVar
+    ):
+        return _api_enter, _api_leave
+    probe = trace.NonRecordingSpan(trace.INVALID_SPAN_CONTEXT)
+    keys = list(trace.set_span_in_context(probe, Context()))
+    if len(keys) != 1:
+        return _api_enter, _api_leave
+    (key,) = keys
+
+    def enter(span: Any) -> Any:
+        current = variable.get()
+        return variable.set(Context({**current, key: span}) if current else Context({key: span}))
+
+    leave = variable.reset
+    token = enter(probe)
+    try:
+        seen = trace.get_current_span() is probe and otel_context.get_current() is variable.get()
+    finally:
+        leave(token)
+    token = _api_enter(probe)
+    try:
+        seen = seen and variable.get().get(key) is probe
+    finally:
+        _api_leave(token)
+    return (enter, leave) if seen else (_api_enter, _api_leave)
+
+
+#: Make a span current; returns the token for :func:`leave`.
+enter: Any = None
+#: Undo what :func:`enter` did, with the token it returned.
+leave: Any = None
+if trace is not None:
+    enter, leave = _pick_context_switch()
+
+
+#: The fields of W3C Trace Context (and Baggage): the default global propagator's.
+_W3C_FIELDS = (
+    frozenset({"traceparent", "tracestate"}),
+    frozenset({"traceparent", "tracestate", "baggage"}),
+)
+#: A version-00 ``traceparent`` as W3C Trace Context writes it; any other form (another
+#: version, surrounding blanks) goes to the propagator, which knows every rule.
+_TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+#: The same with the ``sampled`` flag (bit 0 of the flags) clear.
+_UNSAMPLED_TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]")
+
+
+class _Extractor:
+    """The trace context a message's headers carry, through the global propagator.
+
+    Headers that hold none of the propagator's fields (the reference's messages) give an
+    empty context at once: a fresh trace. Under the default W3C propagator, a lone canonical
+    ``traceparent`` is read here, as the propagator would read it, at a fraction of its cost
+    (its getter, composite and regular expression cost as much as a span).
+    """
+
+    def __init__(self) -> None:
+        self._propagator: Any = None
+        self._fields: frozenset[str] = frozenset()
+        self._w3c = False
+
+    def __call__(self, headers: Mapping[str, str]) -> tuple[Any, Any]:
+        """``(remote span, parent context)``: the span is ``None`` without a valid context,
+        the context ``None`` when it is only that span (made into one when needed)."""
+        propagator = self._current()
+        if self._w3c and "tracestate" not in headers and "baggage" not in headers:
+            value = headers.get("traceparent")
+            if value is None:
+                return None, None
+            remote = _read_traceparent(value)
+            if remote is not None:
+                return remote, None
+        elif self._fields.isdisjoint(headers):
+            return None, None
+        parent = propagator.extract(headers, context=Context())
+        remote = trace.get_current_span(parent)
+        return (remote if remote.get_span_context().is_valid else None), parent
+
+    def _current(self) -> Any:
+        propagator = propagate.get_global_textmap()
+        if propagator is not self._propagator:  # set anew by the host: ask its fields again
+            self._fields = frozenset(propagator.fields)
+            self._w3c = self._fields in _W3C_FIELDS
+            self._propagator = propagator
+        return propagator
+
+    def unsampled(self, headers: Mapping[str, str]) -> Any:
+        """The remote parent of a lone canonical ``traceparent`` whose sampled flag is clear.
+
+        ``None`` for anything else (no header, sampled, another form, ``tracestate``), which
+        :meth:`__call__` reads. The ids are checked here but parsed only when asked for: a
+        sampled-out record's receivers rarely ask.
+        """
+        value = headers.get("traceparent")
+        if (
+            type(value) is not str
+            or "tracestate" in headers
+            or "baggage" in headers
+            or _UNSAMPLED_TRACEPARENT.fullmatch(value) is None
+            or value[3:35] == _ZERO_TRACE_ID
+            or value[36:52] == _ZERO_SPAN_ID
+        ):
+            return None
+        if propagate.get_global_textmap() is not self._propagator:
+            self._current()
+        return _UnparsedRemoteSpan(value) if self._w3c else None
+
+
+def _read_traceparent(value: object) -> Any:
+    """The remote span of a canonical version-00 ``traceparent``; ``None``: ask the propagator."""
+    if not isinstance(value, str) or _TRACEPARENT.fullmatch(value) is None:
+        return None
+    trace_hex, span_hex = value[3:35], value[36:52]
+    if trace_hex == _ZERO_TRACE_ID or span_hex == _ZERO_SPAN_ID:
+        return None  # invalid: the propagator ignores it (and says nothing either)
+    return trace.NonRecordingSpan(
+        _remote_span_context(int(trace_hex, 16), int(span_hex, 16), _TRACE_FLAGS[value[53:]])
+    )
+
+
+_ZERO_TRACE_ID = "0" * 32
+_ZERO_SPAN_ID = "0" * 16
+#: The flags a ``traceparent`` can carry, by their two hex digits: made once, not per record.
+_TRACE_FLAGS: dict[str, Any] = {}
+
+
+def _checked_span_context(trace_id: int, span_id: int, flags: Any) -> Any:
+    return trace.SpanContext(trace_id, span_id, is_remote=True, trace_flags=flags)
+
+
+def _unchecked_span_context(trace_id: int, span_id: int, flags: Any) -> Any:
+    # SpanContext's constructor only checks that the ids are in range, which 32 and 16
+    # non-zero hex digits are; it costs three times this.
+    return tuple.__new__(
+        trace.SpanContext, (trace_id, span_id, True, flags, trace.DEFAULT_TRACE_STATE, True)
+    )
+
+
+def _pick_span_context_builder() -> Any:
+    """The unchecked builder if it makes exactly what the constructor does, the constructor if not.
+
+    The tuple's layout is the API's own detail: checked here, once, against the installed one.
+    """
+    probe = (0x0AF7651916CD43DD8448EB211C80319C, 0xB7AD6B7169203331, trace.TraceFlags(1))
+    checked, unchecked = _checked_span_context(*probe), _unchecked_span_context(*probe)
+    same = (
+        type(checked) is type(unchecked)
+        and tuple(checked) == tuple(unchecked)
+        and (checked.trace_id, checked.span_id, checked.trace_flags)
+        == (unchecked.trace_id, unchecked.span_id, unchecked.trace_flags)
+        and checked.is_remote is unchecked.is_remote is True
+        and checked.is_valid is unchecked.is_valid is True
+        and checked.trace_state is unchecked.trace_state
+    )
+    return _unchecked_span_context if same else _checked_span_context
+
+
+_remote_span_context: Any = _checked_span_context
+if trace is not None:
+    _TRACE_FLAGS.update({f"{flags:02x}": trace.TraceFlags(flags) for flags in range(256)})
+    _remote_span_context = _pick_span_context_builder()
+
+
+class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else object):  # type: ignore[misc]
+    """The remote parent of a canonical ``traceparent``, read into a span context when asked."""
+
+    _parsed: Any = None
+
+    def __init__(self, traceparent: str) -> None:
+        self._traceparent = traceparent
+
+    @property
+    def _context(self) -> Any:  # what NonRecordingSpan's methods read
+        parsed = self._parsed
+        if parsed is None:
+            value = self._traceparent
+            parsed = self._parsed = _remote_span_context(
+                int(value[3:35], 16), int(value[36:52], 16), _TRACE_FLAGS[value[53:]]
+            )
+        return parsed
+
+    def get_span_context(self) -> Any:
+        return self._context
+
+
+#: ``(remote span, parent context)`` of a message's headers; ``.unsampled`` for the shortcut.
+extract = _Extractor()
