@@ -33,48 +33,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from openedx_events.event_bus import BusConsumer, BusProducer, encode_event
+import bus_workload as workload
+from bus_workload import BATCH, Event
+
+from openedx_events.event_bus import BusConsumer, BusProducer
 from openedx_events.event_bus.sqlite import SqliteBackend
-from openedx_events.samples import sample_event_data
-from openedx_events.tooling import OpenEdxPublicSignal, load_all_signals
 
 TOPIC = "bench"
-BATCH = 500
-Event = tuple[OpenEdxPublicSignal, dict[str, Any]]
-
-
-def _bus_signals() -> list[OpenEdxPublicSignal]:
-    load_all_signals()
-    usable = []
-    for sig in OpenEdxPublicSignal.all_events():
-        try:
-            encode_event(sig, sample_event_data(sig, 0), sig.generate_signal_metadata())
-        except Exception:
-            continue
-        usable.append(sig)
-    return usable
-
-
-def _samples(signals: list[OpenEdxPublicSignal], per_signal: int) -> list[list[Event]]:
-    """Batches of one signal's sample data, ``BATCH`` events each, round robin by signal."""
-    return [[(sig, sample_event_data(sig, i)) for i in range(per_signal)] for sig in signals]
-
-
-def _produce(backend: SqliteBackend, samples: list[list[Event]], count: int) -> float:
-    """Produce ``count`` events in batches; return the seconds spent in ``send_batch``."""
-    producer = BusProducer(backend)
-    sent, spent, turn = 0, 0.0, 0
-    while sent < count:
-        pool = samples[turn % len(samples)]
-        turn += 1
-        size = min(BATCH, count - sent)
-        sig = pool[0][0]
-        events = [(pool[i % len(pool)][1], sig.generate_signal_metadata()) for i in range(size)]
-        started = time.perf_counter()
-        producer.send_batch(signal=sig, topic=TOPIC, event_key_field=None, events=events)
-        spent += time.perf_counter() - started
-        sent += size
-    return spent
 
 
 def _rss_mb() -> float:
@@ -88,7 +53,7 @@ def _rss_mb() -> float:
 
 def _child_consume_memory(path: str, total: int) -> None:
     """Consume ``total`` events, printing (events, RSS MB) as JSON lines."""
-    signals = _bus_signals()
+    signals = workload.bus_signals()
 
     def receiver(**kwargs: Any) -> None:
         pass
@@ -108,7 +73,7 @@ def _child_consume_memory(path: str, total: int) -> None:
 
 def _child_latency_consumer(path: str, out: str) -> None:
     """Record end-to-end latencies until SIGTERM, then write them to ``out``."""
-    signals = _bus_signals()
+    signals = workload.bus_signals()
     latencies: list[float] = []
 
     def receiver(metadata: Any, **kwargs: Any) -> None:
@@ -128,7 +93,7 @@ def _child_latency_consumer(path: str, out: str) -> None:
 
 def measure_throughput(directory: Path, count: int, samples: list[list[Event]]) -> dict[str, Any]:
     backend = SqliteBackend(directory / "throughput.db")
-    produce_s = _produce(backend, samples, count)
+    produce_s = workload.produce(BusProducer(backend), TOPIC, samples, count)
 
     # The floor: the same stored rows, written and read with nothing but sqlite3.
     rows = (
@@ -195,7 +160,9 @@ def measure_latency(
 ) -> dict[str, Any]:
     path = directory / "latency.db"
     backend = SqliteBackend(path)
-    _produce(backend, samples, 1)  # create the file and the topic before the consumer starts
+    workload.produce(
+        BusProducer(backend), TOPIC, samples, 1
+    )  # create the file and the topic before the consumer starts
     out = directory / "latencies.json"
     child = subprocess.Popen([sys.executable, __file__, "--child-latency", str(path), str(out)])
     time.sleep(2.0)  # let the consumer import everything and reach its loop
@@ -234,7 +201,7 @@ def measure_memory(directory: Path, samples: list[list[Event]], total: int) -> d
     path = directory / "memory.db"
     backend = SqliteBackend(path)
     started = time.perf_counter()
-    _produce(backend, samples, total)
+    workload.produce(BusProducer(backend), TOPIC, samples, total)
     produce_s = time.perf_counter() - started
     backend.close()
     started = time.perf_counter()
@@ -273,8 +240,8 @@ def main() -> None:
     if args.quick:
         args.events, args.memory_events = 20_000, 100_000
 
-    signals = _bus_signals()
-    samples = _samples(signals, 20)
+    signals = workload.bus_signals()
+    samples = workload.samples(signals, 20)
     print(
         f"{len(signals)} event types on the bus; Python {sys.version.split()[0]}, "
         f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"

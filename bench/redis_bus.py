@@ -49,17 +49,15 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bus_workload as workload
+from bus_workload import BATCH
 from redis_reference import ReferenceBus, write_events
 
 from openedx_events import configure
 from openedx_events.event_bus import BusConsumer, BusProducer, encode_event
 from openedx_events.event_bus.avro import deserialize_bytes_to_event_data, schema_from_signal
 from openedx_events.event_bus.headers import metadata_from_text_headers
-from openedx_events.samples import sample_event_data
-from openedx_events.tooling import OpenEdxPublicSignal, load_all_signals
-
-BATCH = 500
-Event = tuple[OpenEdxPublicSignal, dict[str, Any]]
+from openedx_events.tooling import OpenEdxPublicSignal
 
 
 def _configure(url: str, prefix: str) -> None:
@@ -85,40 +83,6 @@ def _consumer(topic: str, group: str, **kwargs: Any) -> BusConsumer:
     consumer = create_consumer(topic=topic, group_id=group, **kwargs)
     assert isinstance(consumer, BusConsumer), consumer
     return consumer
-
-
-def _signals(types: set[str] | None) -> list[OpenEdxPublicSignal]:
-    load_all_signals()
-    usable = []
-    for sig in OpenEdxPublicSignal.all_events():
-        if types is not None and sig.event_type not in types:
-            continue
-        try:
-            encode_event(sig, sample_event_data(sig, 0), sig.generate_signal_metadata())
-        except Exception:
-            continue
-        usable.append(sig)
-    return usable
-
-
-def _samples(signals: list[OpenEdxPublicSignal], per_signal: int) -> list[list[Event]]:
-    return [[(sig, sample_event_data(sig, i)) for i in range(per_signal)] for sig in signals]
-
-
-def _produce(producer: BusProducer, topic: str, samples: list[list[Event]], count: int) -> float:
-    """Send ``count`` events in batches of one type each; return the seconds spent sending."""
-    sent, spent, turn = 0, 0.0, 0
-    while sent < count:
-        pool = samples[turn % len(samples)]
-        turn += 1
-        size = min(BATCH, count - sent)
-        sig = pool[0][0]
-        events = [(pool[i % len(pool)][1], sig.generate_signal_metadata()) for i in range(size)]
-        started = time.perf_counter()
-        producer.send_batch(signal=sig, topic=topic, event_key_field=None, events=events)
-        spent += time.perf_counter() - started
-        sent += size
-    return spent
 
 
 def _connect_noop(signals: list[OpenEdxPublicSignal]) -> Any:
@@ -150,7 +114,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 def _child_memory(url: str, prefix: str, topic: str, total: int) -> None:
     """Consume ``total`` events, printing (events, RSS MB) as JSON lines."""
     _configure(url, prefix)
-    _connect_noop(_signals(None))
+    _connect_noop(workload.bus_signals(None))
     consumer = _consumer(topic, "memory")
     done, step = 0, max(total // 10, 1)
     while done < total:
@@ -169,7 +133,7 @@ def _child_latency(url: str, prefix: str, topic: str, out: str) -> None:
     def receiver(metadata: Any, **kwargs: Any) -> None:
         latencies.append(time.time() - metadata.time.timestamp())
 
-    for sig in _signals(None):
+    for sig in workload.bus_signals(None):
         sig.connect(receiver, weak=False)
     consumer = _consumer(topic, "latency")
     consumer.consume_indefinitely()
@@ -188,8 +152,8 @@ class Run:
         self.directory = directory
         self.client = redis.Redis.from_url(url)
         self.reference = ReferenceBus(url, self.prefix, directory)
-        self.signals = _signals(set(self.reference.bus_types()))
-        self.samples = _samples(self.signals, 20)
+        self.signals = workload.bus_signals(set(self.reference.bus_types()))
+        self.samples = workload.samples(self.signals, 20)
         _configure(url, self.prefix)
 
     def stream(self, topic: str) -> str:
@@ -214,7 +178,7 @@ def _throughput_round(run: Run, n: int, count: int, reference_count: int) -> dic
     """One round of the six throughput figures, on streams of the round's own."""
     ours, floor, ref = f"ours-{n}", f"floor-{n}", f"reference-{n}"
     producer = _producer()
-    ours_s = _produce(producer, ours, run.samples, count)
+    ours_s = workload.produce(producer, ours, run.samples, count)
 
     # The floor: the entries ours wrote, written again and read back with nothing but redis-py.
     entries = [fields for _, fields in run.client.xrange(run.stream(ours))]
@@ -379,7 +343,7 @@ def _wait_for_group(
 
 def measure_latency(run: Run, rate: int, seconds: float) -> dict[str, Any]:
     producer = _producer()
-    _produce(producer, "latency", run.samples, 1)  # the stream exists before the consumer
+    workload.produce(producer, "latency", run.samples, 1)  # the stream exists before the consumer
     out = run.directory / "latencies.json"
     with _child("--child-latency", run.url, run.prefix, "latency", str(out)) as child:
         # In its loop once it has delivered the event sent before it started.
@@ -421,7 +385,7 @@ def measure_latency(run: Run, rate: int, seconds: float) -> dict[str, Any]:
 def measure_memory(run: Run, total: int) -> dict[str, Any]:
     producer = _producer()
     started = time.perf_counter()
-    _produce(producer, "memory", run.samples, total)
+    workload.produce(producer, "memory", run.samples, total)
     produce_s = time.perf_counter() - started
     started = time.perf_counter()
     output = subprocess.run(
