@@ -9,7 +9,13 @@ import fastavro
 import pytest
 
 from openedx_events.event_bus.headers import KAFKA_FIXED_HEADERS
-from openedx_events.event_bus.kafka._wire import headers_from_kafka, headers_to_kafka, key_text
+from openedx_events.event_bus.kafka._wire import (
+    headers_from_kafka,
+    headers_to_kafka,
+    key_avro,
+    key_text,
+)
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
 
 STRING = fastavro.parse_schema("string")
 # The key schema as the reference registers it: the key's field, name and all.
@@ -55,6 +61,12 @@ def test_bytes_left_after_a_string_key_are_ignored_as_fastavro_ignores_them(sche
     assert key_text(schema, _avro_string("abc") + b"more") == "abc"
 
 
+@pytest.mark.parametrize("text", ["", "a", "x" * 63, "x" * 64, "é" * 32, "é" * 31 + "x", "x" * 300])
+def test_a_string_key_is_written_as_fastavro_writes_it(text: str) -> None:
+    # Lengths on both sides of the one-byte length (under 64 bytes of UTF-8).
+    assert key_avro(COURSE_ENROLLMENT_CREATED, text) == _avro_string(text)
+
+
 def test_an_integer_key_is_read_as_its_text() -> None:
     out = io.BytesIO()
     fastavro.schemaless_writer(out, fastavro.parse_schema("long"), 42)
@@ -72,6 +84,21 @@ def test_event_headers_start_with_the_fixed_ones_and_carry_the_cloudevents_names
         ("ce_source", b"s"),
         ("custom", b"c"),
     ]
+
+
+def test_a_bus_name_beside_its_cloudevents_name_is_written_once_with_the_later_value() -> None:
+    for headers, value in [
+        ({"type": "a", "ce_type": "b"}, b"b"),
+        ({"ce_type": "b", "type": "a"}, b"a"),
+    ]:
+        kafka = headers_to_kafka({**headers, "id": "1"}, event=True)
+        assert [entry for entry in kafka if entry[0] == "ce_type"] == [("ce_type", value)]
+        assert kafka[-1] == ("ce_id", b"1")
+
+
+def test_a_header_without_a_name_is_written_as_any_other() -> None:
+    kafka = headers_to_kafka({"": "x", "id": "1"}, event=True)
+    assert kafka[len(KAFKA_FIXED_HEADERS) :] == [("", b"x"), ("ce_id", b"1")]
 
 
 def test_other_messages_keep_their_headers_renamed_only() -> None:

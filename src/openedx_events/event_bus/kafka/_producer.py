@@ -16,7 +16,7 @@ from typing import Any
 
 from openedx_events.event_bus._private.errors import EventBusStorageError
 from openedx_events.event_bus._private.records import Message
-from openedx_events.event_bus.kafka._codec import KafkaCodec, KafkaMessage
+from openedx_events.event_bus.kafka._codec import KafkaCodec, KafkaParts
 from openedx_events.event_bus.kafka._settings import confluent_kafka
 
 __all__ = ["PRODUCER_DEFAULTS", "KafkaWriter", "UndeliveredEventsError"]
@@ -73,13 +73,15 @@ class KafkaWriter:
             EventBusStorageError: the registry refused a schema or librdkafka a message.
         """
         batch = list(messages)
-        kafka_messages = [self._kafka_message(topic, message) for message in batch]
+        # Every message is turned into Kafka's parts before the first is produced: a schema
+        # the registry refuses fails the whole batch, none of it sent.
+        parts = [self._kafka_parts(topic, message) for message in batch]
         slots: list[tuple[int, int] | str | None] = [None] * len(batch)
         timeout = float(self.config["message.timeout.ms"]) / 1000 + 5
         with self._lock:
             stamp = None if self.clock is None else int(self.clock() * 1000)
-            for index, message in enumerate(kafka_messages):
-                self._produce(message, slots, index, stamp)
+            for index, message_parts in enumerate(parts):
+                self._produce(topic, message_parts, slots, index, stamp)
             if self._producer.flush(timeout):
                 # Withdraw what is still queued: it is reported as failed and sent again by
                 # the caller, so it must not reach the broker from here too.
@@ -94,9 +96,9 @@ class KafkaWriter:
             raise UndeliveredEventsError(topic, failures)
         return [slot for slot in slots if isinstance(slot, tuple)]
 
-    def _kafka_message(self, topic: str, message: Message) -> KafkaMessage:
+    def _kafka_parts(self, topic: str, message: Message) -> KafkaParts:
         try:
-            return self.codec.to_kafka(topic, message)
+            return self.codec.kafka_parts(topic, message)
         except Exception as error:  # the registry could not be reached or refused the schema
             raise EventBusStorageError(
                 f"Schema Registry: cannot register the schema of {message.headers.get('type')!r}"
@@ -105,40 +107,32 @@ class KafkaWriter:
 
     def _produce(
         self,
-        message: KafkaMessage,
+        topic: str,
+        parts: KafkaParts,
         slots: list[tuple[int, int] | str | None],
         index: int,
         stamp: int | None,
     ) -> None:
         def report(error: Any, delivered: Any) -> None:
             if error is not None:
-                log.error("Kafka did not acknowledge a message on %r: %s", message.topic, error)
+                log.error("Kafka did not acknowledge a message on %r: %s", topic, error)
                 slots[index] = str(error)
             else:
                 slots[index] = (delivered.partition(), delivered.offset())
 
+        key, value, headers = parts
+        producer = self._producer
         while True:
             try:
                 if stamp is None:
-                    self._producer.produce(
-                        message.topic,
-                        message.value,
-                        message.key,
-                        headers=message.headers,
-                        on_delivery=report,
-                    )
+                    producer.produce(topic, value, key, headers=headers, on_delivery=report)
                 else:
-                    self._producer.produce(
-                        message.topic,
-                        message.value,
-                        message.key,
-                        headers=message.headers,
-                        on_delivery=report,
-                        timestamp=stamp,
+                    producer.produce(
+                        topic, value, key, headers=headers, on_delivery=report, timestamp=stamp
                     )
                 return
             except BufferError:  # the local queue is full: let deliveries drain it
-                self._producer.poll(0.1)
+                producer.poll(0.1)
             except Exception as error:  # librdkafka refused the message itself
                 slots[index] = f"{type(error).__name__}: {error}"
                 return

@@ -118,12 +118,17 @@ def _parsed_key_schema(signal: OpenEdxPublicSignal) -> Any:
 
 def _varint(number: int) -> bytes:
     zigzag = number << 1  # never negative here
+    if zigzag < 0x80:  # a key under 64 bytes, as nearly every key is
+        return _ONE_BYTE[zigzag]
     out = bytearray()
     while zigzag > 0x7F:
         out.append((zigzag & 0x7F) | 0x80)
         zigzag >>= 7
     out.append(zigzag)
     return bytes(out)
+
+
+_ONE_BYTE = tuple(bytes((byte,)) for byte in range(0x80))
 
 
 @functools.cache
@@ -198,6 +203,19 @@ def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders
 
     An event gets the fixed CloudEvents headers first, as the reference writes them.
     """
+    if event:
+        # One pass, one look-up a header: every event's headers are renamed here.
+        targets = _EVENT_TARGETS
+        out = [*_FIXED_KAFKA]
+        append = out.append
+        for name, value in headers.items():
+            target = targets.get(name, name)
+            if target is _COLLIDING:
+                break  # a CloudEvents name beside its bus name: the general path decides
+            if target is not None:  # a fixed header is written first, and once
+                append((target, value.encode()))
+        else:
+            return out
     renames = _TO_KAFKA
     renamed = {renames.get(name, name): value for name, value in headers.items()}
     if not event:
@@ -231,3 +249,12 @@ _TO_REDIS = dict(zip(metadata_header_names("kafka"), metadata_header_names("redi
 _TO_KAFKA = dict(zip(metadata_header_names("redis"), metadata_header_names("kafka"), strict=True))
 _FIXED_BYTES = {name: value.encode() for name, value in KAFKA_FIXED_HEADERS.items()}
 _FIXED_KAFKA = tuple(_FIXED_BYTES.items())
+# A CloudEvents name that a bus name is renamed to: given as it is, the two would be written
+# twice, where the general path keeps the later value once.
+_COLLIDING = "\0"
+# A bus header's name -> the name an event's Kafka message gives it; None for a fixed header.
+_EVENT_TARGETS: dict[str, str | None] = {
+    **{name: _COLLIDING for name in _TO_REDIS if _TO_REDIS[name] != name},
+    **_TO_KAFKA,
+    **dict.fromkeys(_FIXED_BYTES),
+}
