@@ -7,6 +7,7 @@ from kafka_broker import KafkaBroker
 from schema_registry_double import SchemaRegistryDouble
 
 from openedx_events.event_bus._private.wire import encode_event
+from openedx_events.event_bus.kafka._backend import _let_go
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
 from openedx_events.samples import sample_event_data
 
@@ -74,3 +75,12 @@ def test_messages_read_in_one_batch_read_as_each_read_by_a_fresh_backend(
         assert batch[10].payload == b"anything"  # our framing: the bytes as they are
     finally:
         backend.close()
+
+
+def test_a_claimed_batch_is_let_go_of_message_by_message_in_order() -> None:
+    messages = ["first", "second", "third"]
+    taken = _let_go(messages)
+    assert next(taken) == "first"
+    assert messages == ["third", "second"]  # what is taken is no longer held
+    assert list(taken) == ["second", "third"]
+    assert messages == []
