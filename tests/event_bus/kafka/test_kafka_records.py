@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from _kafka_helpers import make_kafka_backend
 from kafka_broker import KafkaBroker
 from schema_registry_double import SchemaRegistryDouble
 
+from openedx_events.event_bus._private.records import Message
 from openedx_events.event_bus._private.wire import encode_event
+from openedx_events.event_bus.kafka import KafkaBackend
 from openedx_events.event_bus.kafka._backend import _let_go
+from openedx_events.event_bus.kafka._producer import UndeliveredEventsError
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL
 from openedx_events.samples import sample_event_data
 
@@ -84,3 +88,29 @@ def test_a_claimed_batch_is_let_go_of_message_by_message_in_order() -> None:
     assert messages == ["third", "second"]  # what is taken is no longer held
     assert list(taken) == ["second", "third"]
     assert messages == []
+
+
+def test_a_message_librdkafka_refuses_is_reported_alone_and_the_others_are_written(
+    kafka_broker: KafkaBroker, schema_registry: SchemaRegistryDouble
+) -> None:
+    from confluent_kafka.schema_registry import SchemaRegistryClient  # noqa: PLC0415
+
+    backend = KafkaBackend(
+        {"bootstrap.servers": kafka_broker.bootstrap_servers, "log_level": 2,
+         "message.max.bytes": 2000},
+        SchemaRegistryClient({"url": schema_registry.url}),
+    )  # fmt: skip
+    try:
+        small = encode_event(
+            SIGNAL, sample_event_data(SIGNAL, 0), SIGNAL.generate_signal_metadata(),
+            SIGNAL.event_key_field,
+        )  # fmt: skip
+        large = Message(headers={"type": "raw.test"}, payload=b"x" * 5000)
+        with pytest.raises(UndeliveredEventsError) as raised:
+            backend.append("refused", [small, large, small])
+        assert raised.value.messages == [large]
+        assert "MSG_SIZE_TOO_LARGE" in raised.value.errors[0]
+        written = backend.read("refused")
+        assert [record.payload for record in written] == [small.payload, small.payload]
+    finally:
+        backend.close()

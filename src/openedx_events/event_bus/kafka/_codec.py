@@ -40,10 +40,7 @@ from openedx_events.event_bus.kafka._wire import (
     value_subject,
 )
 
-__all__ = ["KafkaCodec", "KafkaMessage", "KafkaParts"]
-
-#: A Kafka message's key, value and headers, as the producer is handed them.
-KafkaParts = tuple[bytes | None, bytes, KafkaHeaders]
+__all__ = ["KafkaCodec", "KafkaMessage"]
 
 
 @attrs.frozen
@@ -140,18 +137,25 @@ class KafkaCodec:
         Raises:
             confluent_kafka.schema_registry.SchemaRegistryError: the registry refused.
         """
-        return KafkaMessage(topic, *self.kafka_parts(topic, message))
+        key, value, event = self.framed(topic, message)
+        return KafkaMessage(topic, key, value, headers_to_kafka(message.headers, event=event))
 
-    def kafka_parts(self, topic: str, message: Message) -> KafkaParts:
-        """The key, value and headers of :meth:`to_kafka`'s message, which the writer uses."""
-        headers = message.headers
-        event_type = headers.get("type")
+    def framed(self, topic: str, message: Message) -> tuple[bytes | None, bytes, bool]:
+        """The key and value of :meth:`to_kafka`'s message, and whether it is an event's.
+
+        The writer takes these for a whole batch first (only they need the registry), and
+        makes each message's headers (:func:`headers_to_kafka`) as it produces it.
+
+        Raises:
+            confluent_kafka.schema_registry.SchemaRegistryError: the registry refused.
+        """
+        event_type = message.headers.get("type")
         prefixes = self._prefixes.get((topic, event_type))
         if prefixes is None:
             signal = known_signal(event_type)
             if signal is None:
                 key = None if message.key is None else message.key.encode()
-                return key, message.payload, headers_to_kafka(headers, event=False)
+                return key, message.payload, False
             prefixes = self._prefixes[topic, event_type] = _Prefixes(signal)
         signal = prefixes.signal
         if prefixes.value is None:
@@ -163,7 +167,7 @@ class KafkaCodec:
                 key_id = self._register(key_subject(topic, signal), key_schema_text(signal))
                 prefixes.key = frame(key_id, b"")
             key_bytes = prefixes.key + key_avro(signal, message.key)
-        return key_bytes, prefixes.value + message.payload, headers_to_kafka(headers, event=True)
+        return key_bytes, prefixes.value + message.payload, True
 
     def records(self, topic: str, messages: Iterable[Any], skew: float = 0.0) -> list[Record]:
         """The records of confluent-kafka messages of ``topic`` (none of them an error).
