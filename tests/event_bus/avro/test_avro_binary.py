@@ -25,6 +25,8 @@ from openedx_events._private.avro.decoder import compile_flat_decoder
 from openedx_events._private.avro.encoder import compile_flat_encoder
 from openedx_events._private.avro.model import record_node
 from openedx_events._private.avro.schema import flat_schema
+from openedx_events._private.registry import SignalRegistry
+from openedx_events.event_bus.avro.custom_types import register_custom_type
 from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
 from openedx_events.samples import sample_event_data
 from openedx_events.tooling import OpenEdxPublicSignal
@@ -347,3 +349,56 @@ def test_bytes_given_as_another_buffer_decode_through_fastavro() -> None:
     for buffer in (bytearray(blob), memoryview(blob)):
         assert codec.decode(buffer) == data  # type: ignore[arg-type]
     assert codec.decode(blob) == data
+
+
+# --- custom types users register ---------------------------------------------------------------
+
+
+class Ratio(float):
+    """A user type travelling as an Avro double, which the generated code writes itself."""
+
+
+class Celsius(int):
+    """A user type travelling as an Avro int, which the generated code leaves to fastavro."""
+
+
+register_custom_type(Ratio, "double", encode=float, decode=Ratio)
+register_custom_type(Celsius, "int", encode=int, decode=Celsius)
+
+
+@attrs.frozen
+class _Reading:
+    ratio: Ratio
+    temperature: Celsius | None = None
+
+
+@attrs.frozen
+class _Share:
+    ratio: Ratio
+    of: list[Ratio]
+
+
+READING_SIGNAL = OpenEdxPublicSignal(
+    "org.openedx.test.reading.taken.v1", {"reading": _Reading}, registry=SignalRegistry()
+)
+SHARE_SIGNAL = OpenEdxPublicSignal(
+    "org.openedx.test.share.changed.v1", {"share": _Share}, registry=SignalRegistry()
+)
+
+
+def test_a_user_type_of_a_handled_avro_type_goes_through_the_generated_code() -> None:
+    codec = codec_for(SHARE_SIGNAL)
+    assert codec.write_bytes is not None
+    data = {"share": _Share(Ratio(0.25), [Ratio(0.5), Ratio(-1e300)])}
+    assert codec.write_bytes(data) == _fastavro_bytes(codec, data)
+    decoded = codec.decode(codec.encode(data))
+    assert decoded == data
+    assert type(decoded["share"].of[0]) is Ratio
+
+
+def test_a_user_type_of_another_avro_type_goes_through_fastavro() -> None:
+    codec = codec_for(READING_SIGNAL)
+    assert codec.write_bytes is None
+    assert codec.read_bytes is None
+    data = {"reading": _Reading(Ratio(0.5), Celsius(-40))}
+    assert codec.decode(codec.encode(data)) == data

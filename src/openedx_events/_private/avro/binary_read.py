@@ -149,7 +149,8 @@ class _ReaderBuilder:
         if isinstance(node, PrimitiveNode):
             self._primitive(node.avro_type, target, lines, ind)
         elif isinstance(node, CustomNode):
-            if node.entry.avro_type not in _PRIMITIVES:
+            # A custom type's Avro type may be anything (a named or logical type, a dict).
+            if not isinstance(node.entry.avro_type, str) or node.entry.avro_type not in _PRIMITIVES:
                 raise UnsupportedSchema(f"custom Avro type {node.entry.avro_type!r}")
             raw = self._local()
             self._primitive(node.entry.avro_type, raw, lines, ind)

@@ -162,9 +162,10 @@ class _WriterBuilder:
                 f"b'\\x00' if {var} is False else {self._bad}({var})"
             )
             return
-        exact, converter = PRIMITIVE_CHECKS.get(avro_type, (None, None))
-        if exact is None or converter is None:
+        # A custom type's Avro type may be anything (a named or logical type, a dict).
+        if not isinstance(avro_type, str) or avro_type not in PRIMITIVE_CHECKS:
             raise UnsupportedSchema(f"Avro type {avro_type!r}")
+        exact, converter = PRIMITIVE_CHECKS[avro_type]
         exact_name = self._builder.constant(exact, "type")
         fallback = self._builder.constant(converter if convert else _bad, "conv")
         value = f"({var} if {var}.__class__ is {exact_name} else {fallback}({var}))"
