@@ -5,9 +5,9 @@ encoding to one bytearray: the bytes fastavro writes for the record of
 :func:`.encoder.compile_flat_encoder` (the tests check it byte for byte), without building
 that record or calling a file object per value. It takes the values that encoder takes, with
 the same conversions (an ``IntEnum`` written as its int, a ``str`` subclass as its ``str``);
-anything else (a dict where a data class is expected, a long outside 64 bits, a string that
-is not valid UTF-8) raises, and the caller then goes through the encoder and fastavro, the
-codec of record, which gives today's bytes or today's typed error.
+anything else (a dict where a data class is expected, a long outside 64 bits, a string with
+a lone surrogate, which has no UTF-8) raises, and the caller then goes through the encoder
+and fastavro, the codec of record, which gives today's bytes or today's typed error.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = ["compile_writer", "long_bytes"]
 
 _MAX_DEPTH = 16
 _MIN_LONG, _MAX_LONG = -(2**63), 2**63 - 1
-# The varints of small non-negative zig-zag values: lengths up to 511 and longs within ±64.
+# The varints of zig-zag values below 1024 (longs from -512 to 511), and of lengths up to 511.
 _SMALL = tuple(bytes([n]) if n < 0x80 else bytes([(n & 0x7F) | 0x80, n >> 7]) for n in range(1024))
 _LENGTHS = tuple(_SMALL[2 * n] for n in range(512))
 
