@@ -135,9 +135,9 @@ def _context_floor(count: int) -> dict[str, float]:
         token = context.attach(trace.set_span_in_context(trace.NonRecordingSpan(parent)))
         context.detach(token)
     floor = (time.process_time() - started) / count * 1e6
-    if not hasattr(tracing.ProcessSpans, "enter_unsampled"):  # --against an older checkout
-        return {"context_floor_us": floor}
     spans = tracing.ProcessSpans("sqlite", TOPIC, "bench")
+    if not hasattr(spans, "enter_unsampled"):  # --against an older checkout
+        return {"context_floor_us": floor}
     started = time.process_time()
     for each in headers:
         tracing.leave(spans.enter_unsampled(each))

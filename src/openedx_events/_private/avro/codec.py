@@ -13,11 +13,13 @@ import copy
 import io
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import fastavro
 
+from openedx_events._private.avro.binary_read import UnsupportedSchema, compile_reader
+from openedx_events._private.avro.binary_write import compile_writer
 from openedx_events._private.avro.decoder import compile_decoder, compile_flat_decoder
 from openedx_events._private.avro.diagnose import FieldProblem, checked_decode, checked_encode
 from openedx_events._private.avro.encoder import compile_encoder, compile_flat_encoder
@@ -59,9 +61,24 @@ class SignalCodec:
         self.flat_schema = fastavro.parse_schema(flat_schema(self.event_type, self.fields))
         self.to_flat_record = compile_flat_encoder(self.fields, self.event_type)
         self.from_flat_record = compile_flat_decoder(self.fields, self.event_type)
+        # Generated binary codecs go first; fastavro stays the codec of record behind them
+        # (custom types of a serializer's own, and every input they refuse).
+        self.write_bytes: Callable[[Mapping[str, Any]], bytes] | None = None
+        self.read_bytes: Callable[[bytes], dict[str, Any]] | None = None
+        if not extra:
+            try:
+                self.write_bytes = compile_writer(self.fields, self.event_type)
+                self.read_bytes = compile_reader(self.fields, self.event_type)
+            except UnsupportedSchema:
+                self.write_bytes = self.read_bytes = None
 
     def encode(self, event_data: Mapping[str, Any]) -> bytes:
         """The schemaless Avro bytes of ``event_data`` (the signal's keyword arguments)."""
+        if self.write_bytes is not None:
+            try:
+                return self.write_bytes(event_data)
+            except Exception:  # the path below gives the bytes or today's typed error
+                pass
         try:
             out = _BytesIO()
             _write(out, self.flat_schema, self.to_flat_record(event_data))
@@ -98,6 +115,11 @@ class SignalCodec:
 
     def decode(self, data: bytes) -> dict[str, Any]:
         """The signal's keyword arguments, decoded from schemaless Avro ``data``."""
+        if self.read_bytes is not None and data.__class__ is bytes:
+            try:
+                return self.read_bytes(data)
+            except Exception:  # the path below gives the data or today's typed error
+                pass
         try:
             stream = _BytesIO(data)
             record = _read(stream, self.flat_schema, None)

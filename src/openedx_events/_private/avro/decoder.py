@@ -25,7 +25,7 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["compile_decoder", "compile_flat_decoder"]
+__all__ = ["compile_decoder", "compile_flat_decoder", "construct_record"]
 
 
 def compile_decoder(fields: tuple[FieldNode, ...], label: str) -> Callable[[Any], dict[str, Any]]:
@@ -146,25 +146,40 @@ class _DecoderBuilder:
     def _construct(
         self, node: RecordNode, values: list[str], target: str, lines: list[str]
     ) -> None:
-        """Add lines that build ``node``'s class from ``values`` (one per field) into ``target``."""
-        cls = self._builder.constant(node.cls, "cls")
-        setters = _slot_setters(node)
-        if setters is not None:
-            # Filling the slots directly skips attrs' __init__, which would only copy the values.
-            new = self._builder.constant(object.__new__, "new")
-            lines.append(f"    {target} = {new}({cls})")
-            for value, setter in zip(values, setters, strict=True):
-                lines.append(f"    {self._builder.constant(setter, 'set')}({target}, {value})")
-            return
-        positional = [
-            value for field, value in zip(node.fields, values, strict=True) if not field.kw_only
-        ]
-        keywords = [
-            f"{check_identifier(field.init_name)}={value}"
-            for field, value in zip(node.fields, values, strict=True)
-            if field.kw_only
-        ]
-        lines.append(f"    {target} = {cls}({', '.join(positional + keywords)})")
+        construct_record(self._builder, node, values, target, lines)
+
+
+def construct_record(
+    builder: FunctionBuilder,
+    node: RecordNode,
+    values: list[str],
+    target: str,
+    lines: list[str],
+    *,
+    indent: str = "    ",
+) -> None:
+    """Add lines that build ``node``'s class from ``values`` (one per field) into ``target``.
+
+    Shared with the binary reader (:mod:`.binary_read`), which builds the same objects.
+    """
+    cls = builder.constant(node.cls, "cls")
+    setters = _slot_setters(node)
+    if setters is not None:
+        # Filling the slots directly skips attrs' __init__, which would only copy the values.
+        new = builder.constant(object.__new__, "new")
+        lines.append(f"{indent}{target} = {new}({cls})")
+        for value, setter in zip(values, setters, strict=True):
+            lines.append(f"{indent}{builder.constant(setter, 'set')}({target}, {value})")
+        return
+    positional = [
+        value for field, value in zip(node.fields, values, strict=True) if not field.kw_only
+    ]
+    keywords = [
+        f"{check_identifier(field.init_name)}={value}"
+        for field, value in zip(node.fields, values, strict=True)
+        if field.kw_only
+    ]
+    lines.append(f"{indent}{target} = {cls}({', '.join(positional + keywords)})")
 
 
 def _slot_setters(node: RecordNode) -> list[Callable[[Any, Any], None]] | None:

@@ -21,7 +21,7 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["Mismatch", "compile_encoder", "compile_flat_encoder"]
+__all__ = ["PRIMITIVE_CHECKS", "Mismatch", "compile_encoder", "compile_flat_encoder"]
 
 
 class Mismatch(TypeError):
@@ -58,7 +58,7 @@ def _bytes(value: Any) -> bytes:
 
 # For each primitive: the exact class that needs no conversion, and the fallback that
 # converts subclasses (an IntEnum, a str subclass) or rejects the value.
-_PRIMITIVE_CHECKS: dict[str, tuple[type, Callable[[Any], Any]]] = {
+PRIMITIVE_CHECKS: dict[str, tuple[type, Callable[[Any], Any]]] = {
     "long": (int, _long),
     "double": (float, _double),
     "string": (str, _string),
@@ -140,7 +140,7 @@ class _EncoderBuilder:
 
     def _expr(self, node: Node, var: str, depth: int) -> str:
         if isinstance(node, PrimitiveNode):
-            exact, fallback = _PRIMITIVE_CHECKS[node.avro_type]
+            exact, fallback = PRIMITIVE_CHECKS[node.avro_type]
             return (
                 f"({var} if {var}.__class__ is {self._builder.constant(exact, 't')} "
                 f"else {self._builder.constant(fallback, 'f')}({var}))"

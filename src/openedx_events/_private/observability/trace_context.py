@@ -21,7 +21,7 @@ try:
 except ImportError:  # the optional extra is absent: nothing here is called then
     trace = None  # type: ignore[assignment]
 
-__all__ = ["enter", "extract", "leave"]
+__all__ = ["enter", "enter_unsampled", "extract", "leave"]
 
 
 def _api_enter(span: Any) -> Any:
@@ -86,8 +86,11 @@ _W3C_FIELDS = (
 #: A version-00 ``traceparent`` as W3C Trace Context writes it; any other form (another
 #: version, surrounding blanks) goes to the propagator, which knows every rule.
 _TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-#: The same with the ``sampled`` flag (bit 0 of the flags) clear.
-_UNSAMPLED_TRACEPARENT = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]")
+#: The same with the ``sampled`` flag (bit 0 of the flags) clear and valid (non-zero) ids:
+#: the look-aheads cost less than comparing two slices after the match.
+_UNSAMPLED_TRACEPARENT = re.compile(
+    r"00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f][02468ace]"
+)
 
 
 class _Extractor:
@@ -142,13 +145,15 @@ class _Extractor:
             or "tracestate" in headers
             or "baggage" in headers
             or _UNSAMPLED_TRACEPARENT.fullmatch(value) is None
-            or value[3:35] == _ZERO_TRACE_ID
-            or value[36:52] == _ZERO_SPAN_ID
         ):
             return None
         if propagate.get_global_textmap() is not self._propagator:
             self._current()
-        return _UnparsedRemoteSpan(value) if self._w3c else None
+        if not self._w3c:
+            return None
+        span = _new_unparsed(_UnparsedRemoteSpan)  # as its __init__ would, a call less
+        span._traceparent = value
+        return span
 
 
 def _read_traceparent(value: object) -> Any:
@@ -228,5 +233,17 @@ class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else objec
         return self._context
 
 
+_new_unparsed = object.__new__
+
 #: ``(remote span, parent context)`` of a message's headers; ``.unsampled`` for the shortcut.
 extract = _Extractor()
+
+
+def enter_unsampled(headers: Mapping[str, str]) -> Any:
+    """Make the context of a lone canonical unsampled ``traceparent`` current; ``None``: not one.
+
+    Returns the token for :func:`leave`. Only for a sampler that follows the parent, which
+    would drop a span under that context anyway.
+    """
+    remote = extract.unsampled(headers)
+    return None if remote is None else enter(remote)

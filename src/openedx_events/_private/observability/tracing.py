@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +29,12 @@ try:
 except ImportError:  # the optional extra is absent: every function below is a no-op
     trace = None  # type: ignore[assignment]
 
-from openedx_events._private.observability.trace_context import enter, extract, leave
+from openedx_events._private.observability.trace_context import (
+    enter,
+    enter_unsampled,
+    extract,
+    leave,
+)
 from openedx_events._private.version import VERSION
 
 __all__ = [
@@ -237,6 +242,10 @@ def _parent_decides() -> bool:
     )
 
 
+def _declined(headers: Mapping[str, str]) -> None:
+    return None
+
+
 class ProcessSpans:
     """The ``process`` spans of one consumer of ``topic`` in ``group``.
 
@@ -254,20 +263,15 @@ class ProcessSpans:
         }
         # Made once a provider is set, which never changes.
         self._parent_decides = _parent_decides()
-
-    def enter_unsampled(self, headers: Mapping[str, str]) -> Any:
-        """Make a sampled-out record's trace context current, without a span; ``None`` if not.
-
-        When the sampler follows the parent and the headers hold a lone canonical
-        ``traceparent`` whose trace was sampled out, the sampler would drop the ``process``
-        span: none is made, but the trace is made current so that what the receivers do stays
-        in it (and unsampled) too. Returns the token for :func:`leave`; ``None``: use
-        :meth:`span` (any other record, read in full).
-        """
-        if not self._parent_decides:
-            return None
-        remote = extract.unsampled(headers)
-        return None if remote is None else enter(remote)
+        #: Make a sampled-out record's trace context current, without a span; returns the
+        #: token for :func:`leave`, or ``None``: use :meth:`span` (any other record, read in
+        #: full). When the sampler follows the parent and the headers hold a lone canonical
+        #: ``traceparent`` whose trace was sampled out, the sampler would drop the ``process``
+        #: span: none is made, but the trace is made current so that what the receivers do
+        #: stays in it (and unsampled) too. Picked here: it runs once per record.
+        self.enter_unsampled: Callable[[Mapping[str, str]], Any] = (
+            enter_unsampled if self._parent_decides else _declined
+        )
 
     def span(self, headers: Mapping[str, str], position: str) -> _Scope | _Current:
         """The span of delivering one record; its parent is the context its headers carry.
