@@ -211,7 +211,7 @@ def headers_to_kafka(headers: Mapping[str, str], *, event: bool) -> KafkaHeaders
         for name, value in headers.items():
             target = targets.get(name, name)
             if target is _COLLIDING:
-                break  # a CloudEvents name beside its bus name: the general path decides
+                break  # a CloudEvents name as it is, maybe beside its bus name: see below
             if target is not None:  # a fixed header is written first, and once
                 append((target, value.encode()))
         else:
@@ -249,8 +249,9 @@ _TO_REDIS = dict(zip(metadata_header_names("kafka"), metadata_header_names("redi
 _TO_KAFKA = dict(zip(metadata_header_names("redis"), metadata_header_names("kafka"), strict=True))
 _FIXED_BYTES = {name: value.encode() for name, value in KAFKA_FIXED_HEADERS.items()}
 _FIXED_KAFKA = tuple(_FIXED_BYTES.items())
-# A CloudEvents name that a bus name is renamed to: given as it is, the two would be written
-# twice, where the general path keeps the later value once.
+# A CloudEvents name that a bus name is renamed to: given as it is, beside its bus name, the
+# two would be written twice, where the general path keeps the later value once; such
+# headers take the general path.
 _COLLIDING = "\0"
 # A bus header's name -> the name an event's Kafka message gives it; None for a fixed header.
 _EVENT_TARGETS: dict[str, str | None] = {
