@@ -48,10 +48,10 @@ CONSUMER_DEFAULTS: dict[str, Any] = {
     "session.timeout.ms": 10000,
     "max.poll.interval.ms": 600000,
     "fetch.wait.max.ms": 50,  # how long an idle fetch waits on the broker: the idle latency
-    # librdkafka prefetches until its queue holds this many messages (100,000 by default):
-    # a consumer behind a backlog would hold all of it in memory, and at the log's end its
-    # fetcher then spins (some brokers answer an empty fetch at once) on the CPU the main
-    # thread needs to work through that queue. 2,000 are 20 claims of the runtime's 100.
+    # librdkafka prefetches until its queue holds this many messages of a partition (100,000
+    # by default): a consumer behind a backlog would hold all of it in memory, and at the
+    # log's end its fetcher then spins (some brokers answer an empty fetch at once) on the
+    # CPU the main thread needs to work through that queue. 2,000 are 20 claims of 100.
     "queued.min.messages": 2000,
     # Above that, the next fetch waits this long (1 s by default), which would stall a
     # consumer that empties its queue first: 2,000 messages take longer to handle than 20 ms.
