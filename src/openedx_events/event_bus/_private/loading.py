@@ -91,6 +91,8 @@ def get_producer() -> EventBusProducer:
         str(path),
         str(get_setting("EVENT_BUS_SQLITE_PATH")),
         str(get_setting("EVENT_BUS_REDIS_CONNECTION_URL")),
+        str(get_setting("EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS")),
+        str(get_setting("EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL")),
         str(get_setting("EVENT_BUS_SPOOL_PATH")),
     )
     with _lock:
