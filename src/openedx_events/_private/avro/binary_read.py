@@ -28,10 +28,18 @@ from openedx_events._private.avro.model import (
     RecordNode,
 )
 
-__all__ = ["MalformedBytes", "UnsupportedSchema", "compile_reader", "read_block", "read_long"]
+__all__ = [
+    "MAX_DEPTH",
+    "MalformedBytes",
+    "UnsupportedSchema",
+    "compile_reader",
+    "read_block",
+    "read_long",
+    "read_size",
+]
 
-# Records nest at most this deep in generated code; deeper (or recursive) schemas use fastavro.
-_MAX_DEPTH = 16
+#: Records nest at most this deep in generated code; deeper (or recursive) schemas use fastavro.
+MAX_DEPTH = 16
 _PRIMITIVES = ("long", "boolean", "string", "bytes", "double")
 
 
@@ -144,7 +152,7 @@ class _ReaderBuilder:
         lines.append(f"{ind}else: {target} = None")
 
     def _value(self, node: Node, target: str, lines: list[str], ind: str, depth: int) -> None:
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise UnsupportedSchema("records nested too deep")
         if isinstance(node, PrimitiveNode):
             self._primitive(node.avro_type, target, lines, ind)

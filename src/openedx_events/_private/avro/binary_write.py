@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from openedx_events._private.avro._codegen import FunctionBuilder, check_identifier
-from openedx_events._private.avro.binary_read import UnsupportedSchema
+from openedx_events._private.avro.binary_read import MAX_DEPTH, UnsupportedSchema
 from openedx_events._private.avro.encoder import PRIMITIVE_CHECKS, Mismatch
 from openedx_events._private.avro.model import (
     ArrayNode,
@@ -32,7 +32,6 @@ from openedx_events._private.avro.model import (
 
 __all__ = ["compile_writer", "long_bytes"]
 
-_MAX_DEPTH = 16
 _MIN_LONG, _MAX_LONG = -(2**63), 2**63 - 1
 # The varints of zig-zag values below 1024 (longs from -512 to 511), and of lengths up to 511.
 _SMALL = tuple(bytes([n]) if n < 0x80 else bytes([(n & 0x7F) | 0x80, n >> 7]) for n in range(1024))
@@ -107,7 +106,7 @@ class _WriterBuilder:
         self._value(field.node, var, lines, ind + "    ", depth)
 
     def _value(self, node: Node, var: str, lines: list[str], ind: str, depth: int) -> None:
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise UnsupportedSchema("records nested too deep")
         if isinstance(node, PrimitiveNode):
             self._primitive(node.avro_type, var, lines, ind, convert=True)

@@ -92,7 +92,7 @@ class _DecoderBuilder:
         assert isinstance(field.node, RecordNode)  # what inlinable means
         values = [self._unflatten(inner, leaves, records, lines) for inner in field.node.fields]
         target = f"r{next(records)}"
-        self._construct(field.node, values, target, lines)
+        construct_record(self._builder, field.node, values, target, lines)
         return target
 
     @staticmethod
@@ -138,15 +138,10 @@ class _DecoderBuilder:
         self._records[node.cls] = name
         lines = [f"def {name}(d):", *self._locals(node.fields)]
         values = [self._field(field, f"a{i}") for i, field in enumerate(node.fields)]
-        self._construct(node, values, "o", lines)
+        construct_record(self._builder, node, values, "o", lines)
         lines.append("    return o")
         self._builder.add("\n".join(lines))
         return name
-
-    def _construct(
-        self, node: RecordNode, values: list[str], target: str, lines: list[str]
-    ) -> None:
-        construct_record(self._builder, node, values, target, lines)
 
 
 def construct_record(

@@ -23,6 +23,8 @@ from typing import Any
 
 import fastavro
 
+from openedx_events._private.avro.binary_read import MalformedBytes, read_size
+from openedx_events._private.avro.binary_write import long_bytes
 from openedx_events._private.avro.codec import codec_for
 from openedx_events._private.avro.event_key import event_key_schema
 from openedx_events._private.signal import OpenEdxPublicSignal
@@ -116,21 +118,6 @@ def _parsed_key_schema(signal: OpenEdxPublicSignal) -> Any:
     return fastavro.parse_schema(json.loads(key_schema_text(signal))["type"])
 
 
-def _varint(number: int) -> bytes:
-    zigzag = number << 1  # never negative here
-    if zigzag < 0x80:  # a key under 64 bytes, as nearly every key is
-        return _ONE_BYTE[zigzag]
-    out = bytearray()
-    while zigzag > 0x7F:
-        out.append((zigzag & 0x7F) | 0x80)
-        zigzag >>= 7
-    out.append(zigzag)
-    return bytes(out)
-
-
-_ONE_BYTE = tuple(bytes((byte,)) for byte in range(0x80))
-
-
 @functools.cache
 def _key_type(signal: OpenEdxPublicSignal) -> Any:
     key_type = event_key_schema(signal)["type"]
@@ -144,7 +131,7 @@ def key_avro(signal: OpenEdxPublicSignal, key: str) -> bytes:
     key_type = _key_type(signal)
     if key_type == "string":  # nearly every key: a length (zig-zag varint) and UTF-8
         data = key.encode()
-        return _varint(len(data)) + data
+        return long_bytes(len(data)) + data
     value: Any = int(key) if key_type in ("int", "long") else key
     if key_type in ("float", "double"):
         value = float(key)
@@ -178,20 +165,12 @@ def is_string_schema(parsed: Any) -> bool:
 
 def _plain_string(avro: bytes) -> str | None:
     """The Avro string that is the whole of ``avro``; ``None`` for anything else."""
-    if avro and avro[0] < 0x80:  # a length in one byte: a string under 64 bytes
-        length, start = avro[0], 1
-    else:
-        length = shift = index = 0
-        for index, byte in enumerate(avro[:10]):  # noqa: B007  (index is read after the loop)
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        else:
-            return None
-        start = index + 1
-    if length & 1 or (length >> 1) != len(avro) - start:
-        return None  # a negative length, or bytes missing or left over: let fastavro say
+    try:
+        length, start = read_size(avro, 0)
+    except (IndexError, MalformedBytes):
+        return None  # no bytes, a truncated or negative length: let fastavro say
+    if length != len(avro) - start:
+        return None  # bytes missing or left over
     try:
         return avro[start:].decode("utf-8")
     except UnicodeDecodeError:
