@@ -26,6 +26,17 @@ def _ours(headers: dict[str, str]) -> Any:
     return remote.get_span_context()
 
 
+def _shortcut(headers: dict[str, str]) -> Any:
+    """The span the unsampled shortcut makes current for ``headers``; ``None``: it declined."""
+    token = trace_context.enter_unsampled(headers)
+    if token is None:
+        return None
+    try:
+        return trace.get_current_span()
+    finally:
+        trace_context.leave(token)
+
+
 def _propagators(headers: dict[str, str]) -> Any:
     found = trace.get_current_span(propagate.extract(headers, context=Context()))
     context = found.get_span_context()
@@ -94,7 +105,7 @@ def test_the_unsampled_shortcut_agrees_with_the_propagator(value: str, extra: st
     if extra is not None:
         headers[extra] = "vendor=value"
     theirs = _propagators(headers)
-    shortcut = trace_context.extract.unsampled(headers)
+    shortcut = _shortcut(headers)
     if shortcut is None:
         # Declined: anything but a lone, canonical, valid, unsampled traceparent.
         canonical = trace_context._TRACEPARENT.fullmatch(value) is not None
@@ -125,7 +136,7 @@ def test_the_unsampled_shortcut_agrees_with_the_propagator(value: str, extra: st
 )
 def test_odd_or_sampled_traceparents_are_left_to_the_full_reading(value: str) -> None:
     headers = {"traceparent": value}
-    assert trace_context.extract.unsampled(headers) is None
+    assert _shortcut(headers) is None
     ours, theirs = _ours(headers), _propagators(headers)
     assert ours == theirs
 
@@ -141,36 +152,50 @@ def test_span_contexts_are_made_without_the_constructors_checks_only_when_identi
 
 
 @pytest.mark.parametrize("switch", ["picked", "api"])
-def test_a_sampled_out_records_context_is_made_current_as_the_api_would(switch: str) -> None:
+def test_a_sampled_out_records_context_is_made_current_as_the_api_would(
+    switch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from opentelemetry import context as otel_context  # noqa: PLC0415
     from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
     from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased  # noqa: PLC0415
 
     # The switch picked at import (the API's context variable set directly, where the API's
     # runtime context allows it) and the API's own calls, its fallback, must behave alike.
-    enter, leave = (
-        (trace_context.enter, trace_context.leave)
-        if switch == "picked"
-        else (trace_context._api_enter, trace_context._api_leave)
-    )
+    if switch == "api":
+        monkeypatch.setattr(trace_context, "_direct", None)
+        monkeypatch.setattr(trace_context, "enter", trace_context._api_enter)
+        monkeypatch.setattr(trace_context, "leave", trace_context._api_leave)
+    else:
+        assert trace_context._direct is not None  # the installed API allows it
+    enter_unsampled = trace_context._make_enter_unsampled()
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
-    remote = trace_context.extract.unsampled({"traceparent": traceparent})
-    assert remote is not None
     tracer = TracerProvider(sampler=ParentBased(ALWAYS_ON)).get_tracer("receiver")
     outer = otel_context.set_value("outer", "kept")
     outer_token = otel_context.attach(outer)
     try:
-        token = enter(remote)
+        token = enter_unsampled({"traceparent": traceparent})
+        assert token is not None
         try:
-            assert trace.get_current_span() is remote
+            remote = trace.get_current_span()
+            assert remote.get_span_context() == trace.SpanContext(
+                0x0AF7651916CD43DD8448EB211C80319C,
+                0xB7AD6B7169203331,
+                is_remote=True,
+                trace_flags=trace.TraceFlags(0),
+            )
             assert otel_context.get_value("outer") == "kept"  # the current context, extended
             child = tracer.start_span("receiver's own")
             context = child.get_span_context()
             assert context.trace_id == 0x0AF7651916CD43DD8448EB211C80319C
             assert not context.trace_flags.sampled  # the parent decided
             assert not child.is_recording()
+            # A span made current inside it (a receiver's, through the same switch) nests.
+            inner = trace_context.enter(child)
+            assert trace.get_current_span() is child
+            trace_context.leave(inner)
+            assert trace.get_current_span() is remote
         finally:
-            leave(token)
+            trace_context.leave(token)
         assert otel_context.get_current() is outer
     finally:
         otel_context.detach(outer_token)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 try:
@@ -32,24 +32,24 @@ def _api_leave(token: Any) -> None:
     otel_context.detach(token)
 
 
-def _pick_context_switch() -> tuple[Any, Any]:
-    """``(enter, leave)``: make a span current (a token back), and undo it.
+def _pick_context_switch() -> tuple[Any, Any, Any]:
+    """``(enter, leave, direct)``: make a span current (a token back), and undo it.
 
     Through the API by default. When its runtime context is the default one, kept in a
     context variable, that variable is set and reset directly: the API's layers (a context
     read, a copy, two calls each way) cost as much again as the rest. Checked here, once, to
-    read and write exactly as the API does.
+    read and write exactly as the API does. ``direct`` is ``(variable, key)`` then, else ``None``.
     """
     runtime = getattr(otel_context, "_RUNTIME_CONTEXT", None)
     variable = getattr(runtime, "_current_context", None)
     if type(runtime).__name__ != "ContextVarsRuntimeContext" or not isinstance(
         variable, contextvars.ContextVar
     ):
-        return _api_enter, _api_leave
+        return _api_enter, _api_leave, None
     probe = trace.NonRecordingSpan(trace.INVALID_SPAN_CONTEXT)
     keys = list(trace.set_span_in_context(probe, Context()))
     if len(keys) != 1:
-        return _api_enter, _api_leave
+        return _api_enter, _api_leave, None
     (key,) = keys
 
     def enter(span: Any) -> Any:
@@ -67,15 +67,17 @@ def _pick_context_switch() -> tuple[Any, Any]:
         seen = seen and variable.get().get(key) is probe
     finally:
         _api_leave(token)
-    return (enter, leave) if seen else (_api_enter, _api_leave)
+    return (enter, leave, (variable, key)) if seen else (_api_enter, _api_leave, None)
 
 
 #: Make a span current; returns the token for :func:`leave`.
 enter: Any = None
 #: Undo what :func:`enter` did, with the token it returned.
 leave: Any = None
+#: The API's context variable and the span's key in a context, when set directly.
+_direct: Any = None
 if trace is not None:
-    enter, leave = _pick_context_switch()
+    enter, leave, _direct = _pick_context_switch()
 
 
 #: The fields of W3C Trace Context (and Baggage): the default global propagator's.
@@ -131,29 +133,6 @@ class _Extractor:
             self._w3c = self._fields in _W3C_FIELDS
             self._propagator = propagator
         return propagator
-
-    def unsampled(self, headers: Mapping[str, str]) -> Any:
-        """The remote parent of a lone canonical ``traceparent`` whose sampled flag is clear.
-
-        ``None`` for anything else (no header, sampled, another form, ``tracestate``), which
-        :meth:`__call__` reads. The ids are checked here but parsed only when asked for: a
-        sampled-out record's receivers rarely ask.
-        """
-        value = headers.get("traceparent")
-        if (
-            type(value) is not str
-            or "tracestate" in headers
-            or "baggage" in headers
-            or _UNSAMPLED_TRACEPARENT.fullmatch(value) is None
-        ):
-            return None
-        if propagate.get_global_textmap() is not self._propagator:
-            self._current()
-        if not self._w3c:
-            return None
-        span = _new_unparsed(_UnparsedRemoteSpan)  # as its __init__ would, a call less
-        span._traceparent = value
-        return span
 
 
 def _read_traceparent(value: object) -> Any:
@@ -233,17 +212,53 @@ class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else objec
         return self._context
 
 
-_new_unparsed = object.__new__
-
-#: ``(remote span, parent context)`` of a message's headers; ``.unsampled`` for the shortcut.
+#: ``(remote span, parent context)`` of a message's headers.
 extract = _Extractor()
 
 
-def enter_unsampled(headers: Mapping[str, str]) -> Any:
-    """Make the context of a lone canonical unsampled ``traceparent`` current; ``None``: not one.
+def _declined_headers(headers: Mapping[str, str]) -> None:
+    return None
 
-    Returns the token for :func:`leave`. Only for a sampler that follows the parent, which
-    would drop a span under that context anyway.
-    """
-    remote = extract.unsampled(headers)
-    return None if remote is None else enter(remote)
+
+def _make_enter_unsampled() -> Callable[[Mapping[str, str]], Any]:
+    """:func:`enter_unsampled`, with what it uses bound once: it runs for nearly every record."""
+    fullmatch = _UNSAMPLED_TRACEPARENT.fullmatch
+    global_textmap = propagate.get_global_textmap
+    new_span = object.__new__
+    variable: Any = None
+    key: Any = None
+    if _direct is not None:
+        variable, key = _direct
+
+    def enter_unsampled(headers: Mapping[str, str]) -> Any:
+        value = headers.get("traceparent")
+        if (
+            type(value) is not str
+            or "tracestate" in headers
+            or "baggage" in headers
+            or fullmatch(value) is None
+        ):
+            return None
+        if global_textmap() is not extract._propagator:
+            extract._current()
+        if not extract._w3c:
+            return None
+        span = new_span(_UnparsedRemoteSpan)  # as its __init__ would, a call less
+        span._traceparent = value
+        if variable is None:
+            return enter(span)
+        current = variable.get()  # what enter does, without the call
+        return variable.set(Context({**current, key: span}) if current else Context({key: span}))
+
+    return enter_unsampled
+
+
+#: Make the context of a lone canonical unsampled ``traceparent`` current; ``None``: not one.
+#:
+#: Returns the token for :func:`leave`. Only for a sampler that follows the parent, which
+#: would drop a span under that context anyway. Anything else (no header, sampled, another
+#: form, ``tracestate``) is :data:`extract`'s to read. The ids are checked but parsed only when
+#: asked for: a sampled-out record's receivers rarely ask.
+enter_unsampled: Callable[[Mapping[str, str]], Any] = _declined_headers
+if trace is not None:
+    enter_unsampled = _make_enter_unsampled()
