@@ -1,11 +1,13 @@
-"""The cost of tracing and metrics on the produce and consume paths of the embedded bus.
+"""The cost of tracing and metrics on the produce and consume paths of the embedded or Redis bus.
 
     .venv/bin/python bench/observability.py            # about four minutes
+    .venv/bin/python bench/observability.py --bus redis --url redis://127.0.0.1:6379/0
     .venv/bin/python bench/observability.py --quick    # a smoke test
     .venv/bin/python bench/observability.py --against ../old/src   # beside another checkout
     .venv/bin/python bench/observability.py --modes sampled         # absent and sampled only
 
-Each mode runs in a process of its own, on a fresh SQLite bus file:
+Each mode runs in a process of its own, on a fresh SQLite bus file (``--bus redis``: on
+streams of its own, deleted after it):
 
 * ``absent``: neither ``opentelemetry`` nor ``prometheus_client`` can be imported (the floor);
 * ``off``: both installed, no tracer provider set, ``EVENT_BUS_METRICS=false``;
@@ -21,8 +23,10 @@ it: the API's least (a span context, its span, attach, detach) and the consumer'
 
 Produce is ``send_event`` through ``EVENT_BUS_PRODUCER_CONFIG`` (the create span, the send span,
 the header), one event per call as services send them; consume is one ``BusConsumer`` delivering
-the same events to a receiver that does nothing. Figures are CPU time of the process (less
-disturbed by other work on a shared machine than wall time), the best of ``--repeat`` runs.
+the same events to a receiver that does nothing (on Redis, the bus's own consumer factory with
+its default batch). Figures are CPU time of the process (less disturbed by other work on a
+shared machine than wall time; on Redis the server's work is not counted), the best of
+``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ MODES = ("absent", "off", "metrics", "tracing", "sampled", "both")
 TOPIC = "bench-observed"
 
 
-def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
+def _measure(mode: str, events: int, path: Path, url: str | None = None) -> dict[str, float]:
+    """CPU µs per event of producing and consuming ``events`` in ``mode``; Redis at ``url``."""
     if mode == "absent":
         sys.modules["opentelemetry"] = None  # type: ignore[assignment]
         sys.modules["prometheus_client"] = None  # type: ignore[assignment]
@@ -70,31 +75,30 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
         provider.add_span_processor(SimpleSpanProcessor(Drop()))
         trace.set_tracer_provider(provider)
 
-    from openedx_events import configure  # noqa: PLC0415  (after the modules are blocked)
-    from openedx_events.event_bus import (  # noqa: PLC0415
-        BusConsumer,
-        connect_producer_receivers,
-        get_backend,
-    )
+    from openedx_events.event_bus import connect_producer_receivers  # noqa: PLC0415
     from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL  # noqa: PLC0415
     from openedx_events.samples import sample_event_data  # noqa: PLC0415
 
-    configure(
-        EVENT_BUS_SQLITE_PATH=str(path),
-        EVENT_BUS_PRODUCER_CONFIG={
-            SIGNAL.event_type: {TOPIC: {"event_key_field": None, "enabled": True}}
-        },
-    )
+    prefix = f"bench-observability-{os.getpid()}-{time.time_ns()}"
+    _configure_bus(SIGNAL.event_type, path, url, prefix)
     connect_producer_receivers()
     data = [sample_event_data(SIGNAL, i) for i in range(100)]
     started = time.process_time()
     for i in range(events):
         SIGNAL.send_event(**data[i % 100])
     produce = time.process_time() - started
-    consumer = BusConsumer(get_backend(), topic=TOPIC, group_id="bench", batch_size=500)
-    started = time.process_time()
-    stats = consumer.run(until_idle=True)
-    consume = time.process_time() - started
+    consumer = _consumer(url)
+    try:
+        started = time.process_time()
+        stats = consumer.run(until_idle=True)
+        consume = time.process_time() - started
+    finally:
+        if url is not None:
+            import redis  # noqa: PLC0415
+
+            client = redis.Redis.from_url(url)
+            for key in client.scan_iter(f"{prefix}*"):
+                client.delete(key)
     assert stats.delivered == events, stats
     figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
     if mode in ("tracing", "sampled", "both"):
@@ -102,6 +106,32 @@ def _measure(mode: str, events: int, path: Path) -> dict[str, float]:
     if mode == "sampled":
         figures.update(_context_floor(events))
     return figures
+
+
+def _configure_bus(event_type: str, path: Path, url: str | None, prefix: str) -> None:
+    from openedx_events import configure  # noqa: PLC0415  (after the modules are blocked)
+
+    routing = {event_type: {TOPIC: {"event_key_field": None, "enabled": True}}}
+    if url is None:
+        configure(EVENT_BUS_SQLITE_PATH=str(path), EVENT_BUS_PRODUCER_CONFIG=routing)
+        return
+    configure(
+        EVENT_BUS_PRODUCER="openedx_events.event_bus.redis.create_producer",
+        EVENT_BUS_REDIS_CONNECTION_URL=url,
+        EVENT_BUS_TOPIC_PREFIX=prefix,
+        EVENT_BUS_REDIS_STREAM_MAX_LEN=0,  # keep every event the run wrote
+        EVENT_BUS_PRODUCER_CONFIG=routing,
+    )
+
+
+def _consumer(url: str | None) -> Any:
+    from openedx_events.event_bus import BusConsumer, get_backend  # noqa: PLC0415
+
+    if url is None:
+        return BusConsumer(get_backend(), topic=TOPIC, group_id="bench", batch_size=500)
+    from openedx_events.event_bus.redis import create_consumer  # noqa: PLC0415
+
+    return create_consumer(topic=TOPIC, group_id="bench")
 
 
 def _span_floor(count: int) -> float:
@@ -145,13 +175,14 @@ def _context_floor(count: int) -> dict[str, float]:
     return {"context_floor_us": floor, "context_path_us": path}
 
 
-def _run(mode: str, events: int, source: str | None) -> dict[str, float]:
+def _run(mode: str, events: int, source: str | None, url: str | None) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")}
     if source is not None:  # another checkout's package shadows the installed one
         env["PYTHONPATH"] = source
+    bus = [] if url is None else ["--bus", "redis", "--url", url]
     with tempfile.TemporaryDirectory(prefix="bench-observability-") as directory:
         result = subprocess.run(
-            [sys.executable, __file__, "--child", mode, "--events", str(events), directory],
+            [sys.executable, __file__, "--child", mode, "--events", str(events), *bus, directory],
             check=True,
             capture_output=True,
             text=True,
@@ -190,12 +221,17 @@ def main() -> None:
         default=",".join(MODES),
         help="comma-separated modes to run (absent is always run: the others are against it)",
     )
+    parser.add_argument("--bus", choices=("sqlite", "redis"), default="sqlite")
+    parser.add_argument(
+        "--url", default="redis://127.0.0.1:6379/0", help="the Redis of --bus redis"
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
     if args.child:
         events = args.events
-        print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db")))
+        url = args.url if args.bus == "redis" else None
+        print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db", url)))
         return
     events = args.events or (2_000 if args.quick else 20_000)
     repeat = 1 if args.quick else args.repeat
@@ -210,12 +246,15 @@ def main() -> None:
     for _ in range(repeat):
         for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
-                figures = _run(mode, events, source)
+                figures = _run(mode, events, source, args.url if args.bus == "redis" else None)
                 kept = best[name].setdefault(mode, figures)
                 for figure, value in figures.items():
                     kept[figure] = min(kept[figure], value)
     floor = best["this"]["absent"]
-    print(f"{events:,} events, best of {repeat}; CPU µs per event, and the cost over 'absent'")
+    print(
+        f"{events:,} events on the {args.bus} bus, best of {repeat}; CPU µs per event,"
+        " and the cost over 'absent'"
+    )
     _table("this checkout", best["this"], floor, modes)
     if args.against:
         _table(
