@@ -66,6 +66,7 @@ class KafkaWriter:
         self._lock = threading.Lock()  # one batch at a time: its reports are its own
         #: When set, messages are stamped with this clock's time (see KafkaBackend).
         self.clock: Callable[[], float] | None = None
+        self._closed = False
 
     def append(self, topic: str, messages: Iterable[Message]) -> list[tuple[int, int]]:
         """Write ``messages`` to ``topic``; return their (partition, offset), in order.
@@ -83,6 +84,10 @@ class KafkaWriter:
         slots: list[tuple[int, int] | str | None] = [None] * len(batch)
         timeout = float(self.config["message.timeout.ms"]) / 1000 + 5
         with self._lock:
+            if self._closed:
+                raise EventBusStorageError(
+                    f"cannot append to {topic!r}: the Kafka producer is closed"
+                )
             stamp = None if self.clock is None else int(self.clock() * 1000)
             for index, (message, (key, value, event)) in enumerate(zip(batch, framed, strict=True)):
                 # A partial, not a closure: one object a message waiting for its report.
@@ -146,8 +151,16 @@ class KafkaWriter:
                 return f"{type(error).__name__}: {error}"
 
     def close(self, timeout: float = 10.0) -> None:
-        """Deliver what is still queued (nothing is, between two appends)."""
-        self._producer.flush(timeout)
+        """Deliver what is still queued (nothing is, between two appends), then shut down.
+
+        Shut down at once rather than when the garbage collector frees it: until then
+        librdkafka keeps reconnecting to brokers that may be long gone. A producer that
+        could not deliver everything in ``timeout`` is left to go on trying.
+        """
+        with self._lock:
+            self._closed = True
+            if self._producer.flush(timeout) == 0:
+                self._producer.close()
 
 
 def _report(
