@@ -26,7 +26,8 @@ the header), one event per call as services send them; consume is one ``BusConsu
 the same events to a receiver that does nothing (on Redis, the bus's own consumer factory with
 its default batch). Figures are CPU time of the process (less disturbed by other work on a
 shared machine than wall time; on Redis the server's work is not counted), the best of
-``--repeat`` runs.
+``--repeat`` runs, or with ``--median`` their median: where the machine's speed comes and goes
+between runs, the best is a lucky run's and the median the steadier figure.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,7 +156,7 @@ def _context_floor(count: int) -> dict[str, float]:
     """
     from opentelemetry import context, trace  # noqa: PLC0415
 
-    from openedx_events._private.observability import tracing  # noqa: PLC0415
+    from openedx_events._private.observability import trace_context, tracing  # noqa: PLC0415
 
     ids = [(i + 1 << 64 | 0x0AF7651916CD43DD, i + 1) for i in range(count)]
     headers = [{"id": "x", "traceparent": f"00-{t:032x}-{s:016x}-00"} for t, s in ids]
@@ -168,9 +170,10 @@ def _context_floor(count: int) -> dict[str, float]:
     spans = tracing.ProcessSpans("sqlite", TOPIC, "bench")
     if not hasattr(spans, "enter_unsampled"):  # --against an older checkout
         return {"context_floor_us": floor}
+    leave = trace_context.leave
     started = time.process_time()
     for each in headers:
-        tracing.leave(spans.enter_unsampled(each))
+        leave(spans.enter_unsampled(each))
     path = (time.process_time() - started) / count * 1e6
     return {"context_floor_us": floor, "context_path_us": path}
 
@@ -225,6 +228,11 @@ def main() -> None:
     parser.add_argument(
         "--url", default="redis://127.0.0.1:6379/0", help="the Redis of --bus redis"
     )
+    parser.add_argument(
+        "--median",
+        action="store_true",
+        help="report each figure's median over the runs instead of the best (a noisy machine)",
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
@@ -242,18 +250,23 @@ def main() -> None:
     if not chosen <= set(MODES):
         parser.error(f"unknown mode(s): {', '.join(sorted(chosen - set(MODES)))}")
     modes = tuple(m for m in MODES if m in chosen)
-    best: dict[str, dict[str, dict[str, float]]] = {name: {} for name in sources}
+    runs: dict[str, dict[str, dict[str, list[float]]]] = {name: {} for name in sources}
     for _ in range(repeat):
         for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
                 figures = _run(mode, events, source, args.url if args.bus == "redis" else None)
-                kept = best[name].setdefault(mode, figures)
+                kept = runs[name].setdefault(mode, {})
                 for figure, value in figures.items():
-                    kept[figure] = min(kept[figure], value)
+                    kept.setdefault(figure, []).append(value)
+    pick = statistics.median if args.median else min
+    best = {
+        name: {mode: {f: pick(v) for f, v in figures.items()} for mode, figures in by_mode.items()}
+        for name, by_mode in runs.items()
+    }
     floor = best["this"]["absent"]
     print(
-        f"{events:,} events on the {args.bus} bus, best of {repeat}; CPU µs per event,"
-        " and the cost over 'absent'"
+        f"{events:,} events on the {args.bus} bus, {'median' if args.median else 'best'} of"
+        f" {repeat}; CPU µs per event, and the cost over 'absent'"
     )
     _table("this checkout", best["this"], floor, modes)
     if args.against:
