@@ -165,8 +165,7 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would(
         monkeypatch.setattr(trace_context, "_direct", None)
         monkeypatch.setattr(trace_context, "enter", trace_context._api_enter)
         monkeypatch.setattr(trace_context, "leave", trace_context._api_leave)
-    else:
-        assert trace_context._direct is not None  # the installed API allows it
+    # "picked" is whichever switch the installed API allowed (the direct one on recent ones).
     enter_unsampled = trace_context._make_enter_unsampled()
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
     tracer = TracerProvider(sampler=ParentBased(ALWAYS_ON)).get_tracer("receiver")
