@@ -236,9 +236,9 @@ def main() -> None:
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("directory", nargs="?")
     args = parser.parse_args()
+    url = args.url if args.bus == "redis" else None
     if args.child:
         events = args.events
-        url = args.url if args.bus == "redis" else None
         print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db", url)))
         return
     events = args.events or (2_000 if args.quick else 20_000)
@@ -254,7 +254,7 @@ def main() -> None:
     for _ in range(repeat):
         for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
-                figures = _run(mode, events, source, args.url if args.bus == "redis" else None)
+                figures = _run(mode, events, source, url)
                 kept = runs[name].setdefault(mode, {})
                 for figure, value in figures.items():
                     kept.setdefault(figure, []).append(value)

@@ -21,7 +21,7 @@ try:
 except ImportError:  # the optional extra is absent: nothing here is called then
     trace = None  # type: ignore[assignment]
 
-__all__ = ["enter", "enter_unsampled", "extract", "leave"]
+__all__ = ["declined", "enter", "enter_unsampled", "extract", "leave"]
 
 
 def _api_enter(span: Any) -> Any:
@@ -216,8 +216,8 @@ class _UnparsedRemoteSpan(trace.NonRecordingSpan if trace is not None else objec
 extract = _Extractor()
 
 
-def _declined_headers(headers: Mapping[str, str]) -> None:
-    return None
+def declined(headers: Mapping[str, str]) -> None:
+    """The shortcut that takes nothing: every record is read in full."""
 
 
 def _make_enter_unsampled() -> Callable[[Mapping[str, str]], Any]:
@@ -259,6 +259,6 @@ def _make_enter_unsampled() -> Callable[[Mapping[str, str]], Any]:
 #: would drop a span under that context anyway. Anything else (no header, sampled, another
 #: form, ``tracestate``) is :data:`extract`'s to read. The ids are checked but parsed only when
 #: asked for: a sampled-out record's receivers rarely ask.
-enter_unsampled: Callable[[Mapping[str, str]], Any] = _declined_headers
+enter_unsampled: Callable[[Mapping[str, str]], Any] = declined
 if trace is not None:
     enter_unsampled = _make_enter_unsampled()

@@ -30,6 +30,7 @@ except ImportError:  # the optional extra is absent: every function below is a n
     trace = None  # type: ignore[assignment]
 
 from openedx_events._private.observability.trace_context import (
+    declined,
     enter,
     enter_unsampled,
     extract,
@@ -242,10 +243,6 @@ def _parent_decides() -> bool:
     )
 
 
-def _declined(headers: Mapping[str, str]) -> None:
-    return None
-
-
 class ProcessSpans:
     """The ``process`` spans of one consumer of ``topic`` in ``group``.
 
@@ -270,7 +267,7 @@ class ProcessSpans:
         #: span: none is made, but the trace is made current so that what the receivers do
         #: stays in it (and unsampled) too. Picked here: it runs once per record.
         self.enter_unsampled: Callable[[Mapping[str, str]], Any] = (
-            enter_unsampled if self._parent_decides else _declined
+            enter_unsampled if self._parent_decides else declined
         )
 
     def span(self, headers: Mapping[str, str], position: str) -> _Scope | _Current:
