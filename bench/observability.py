@@ -5,6 +5,7 @@
     .venv/bin/python bench/observability.py --quick    # a smoke test
     .venv/bin/python bench/observability.py --against ../old/src   # beside another checkout
     .venv/bin/python bench/observability.py --modes sampled         # absent and sampled only
+    .venv/bin/python bench/observability.py --count --events 5000   # instructions, by callgrind
 
 Each mode runs in a process of its own, on a fresh SQLite bus file (``--bus redis``: on
 streams of its own, deleted after it):
@@ -14,7 +15,7 @@ streams of its own, deleted after it):
 * ``metrics``: prometheus-client counting; ``tracing``: the OpenTelemetry SDK recording every
   span (to an exporter that drops them, so exporting costs nothing); ``sampled``: tracing with
   the SDK sampling 1% of traces (``ParentBased(TraceIdRatioBased(0.01))``), as busy sites run
-  it; ``both``: metrics and tracing of every span.
+  it; ``both``: metrics and tracing of every span; ``both-sampled``: metrics and 1% sampling.
 
 The tracing modes also time the SDK's own floor in the same process: starting and ending one
 span with no attributes through the same tracer provider, which no instrumentation can undercut.
@@ -28,6 +29,12 @@ its default batch). Figures are CPU time of the process (less disturbed by other
 shared machine than wall time; on Redis the server's work is not counted), the best of
 ``--repeat`` runs, or with ``--median`` their median: where the machine's speed comes and goes
 between runs, the best is a lucky run's and the median the steadier figure.
+
+``--count`` runs each mode's process once under valgrind's callgrind instead and reports
+instructions per event: figures that do not move between runs or machines of one build (the
+SDK's random ids are seeded), where timings on a shared machine vary by a tenth or more.
+Each figure is the code between one pair of the child's ``time.process_time()`` calls, whose
+order is the order of its figures; callgrind dumps its counts at each call.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,18 +52,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODES = ("absent", "off", "metrics", "tracing", "sampled", "both")
+MODES = ("absent", "off", "metrics", "tracing", "sampled", "both", "both-sampled")
+_TRACED = ("tracing", "sampled", "both", "both-sampled")
 TOPIC = "bench-observed"
 
 
 def _measure(mode: str, events: int, path: Path, url: str | None = None) -> dict[str, float]:
-    """CPU µs per event of producing and consuming ``events`` in ``mode``; Redis at ``url``."""
+    """CPU µs per event of producing and consuming ``events`` in ``mode``; Redis at ``url``.
+
+    Every figure is timed between two ``time.process_time()`` calls, in the order of the
+    figures returned, and nothing else calls it: ``--count`` relies on both.
+    """
     if mode == "absent":
         sys.modules["opentelemetry"] = None  # type: ignore[assignment]
         sys.modules["prometheus_client"] = None  # type: ignore[assignment]
     if mode in ("off", "tracing", "sampled"):
         os.environ["EVENT_BUS_METRICS"] = "false"
-    if mode in ("tracing", "both", "sampled"):
+    if mode in _TRACED:
         from opentelemetry import trace  # noqa: PLC0415
         from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
         from opentelemetry.sdk.trace.export import (  # noqa: PLC0415
@@ -72,7 +86,7 @@ def _measure(mode: str, events: int, path: Path, url: str | None = None) -> dict
             TraceIdRatioBased,
         )
 
-        sampler = ParentBased(TraceIdRatioBased(0.01 if mode == "sampled" else 1.0))
+        sampler = ParentBased(TraceIdRatioBased(1.0 if mode in ("tracing", "both") else 0.01))
         provider = TracerProvider(sampler=sampler)
         provider.add_span_processor(SimpleSpanProcessor(Drop()))
         trace.set_tracer_provider(provider)
@@ -103,7 +117,7 @@ def _measure(mode: str, events: int, path: Path, url: str | None = None) -> dict
                 client.delete(key)
     assert stats.delivered == events, stats
     figures = {"produce_us": produce / events * 1e6, "consume_us": consume / events * 1e6}
-    if mode in ("tracing", "sampled", "both"):
+    if mode in _TRACED:
         figures["span_floor_us"] = _span_floor(events)
     if mode == "sampled":
         figures.update(_context_floor(events))
@@ -178,38 +192,63 @@ def _context_floor(count: int) -> dict[str, float]:
     return {"context_floor_us": floor, "context_path_us": path}
 
 
-def _run(mode: str, events: int, source: str | None, url: str | None) -> dict[str, float]:
+def _run(
+    mode: str, events: int, source: str | None, url: str | None, count: bool = False
+) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")}
     if source is not None:  # another checkout's package shadows the installed one
         env["PYTHONPATH"] = source
     bus = [] if url is None else ["--bus", "redis", "--url", url]
+    command = [sys.executable, __file__, "--child", mode, "--events", str(events), *bus]
     with tempfile.TemporaryDirectory(prefix="bench-observability-") as directory:
+        dumps = Path(directory) / "callgrind.out"
+        if count:
+            env["PYTHONHASHSEED"] = "0"
+            command[:0] = [
+                "valgrind",
+                "--tool=callgrind",
+                "--dump-before=time_process_time",
+                f"--callgrind-out-file={dumps}",
+            ]
+            command.append("--seeded")
         result = subprocess.run(
-            [sys.executable, __file__, "--child", mode, "--events", str(events), *bus, directory],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
+            [*command, directory], check=True, capture_output=True, text=True, env=env
         )
-    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+        figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+        if count:
+            figures = _counted(figures, dumps, events)
     return figures
+
+
+def _counted(timed: dict[str, float], dumps: Path, events: int) -> dict[str, float]:
+    """``timed``'s figures as thousands of instructions per event, read from callgrind's dumps.
+
+    Dump ``k`` holds what ran since dump ``k - 1``, and one is made before each
+    ``process_time()`` call: the code timed by the ``n``-th pair of calls is dump ``2n``.
+    """
+    totals: dict[int, int] = {}
+    for dump in dumps.parent.glob(dumps.name + ".*"):
+        with dump.open() as lines:
+            summary = next(line for line in lines if line.startswith("summary:"))
+        totals[int(dump.suffix[1:])] = int(summary.split()[1])
+    return {name: totals[2 * (index + 1)] / events / 1000 for index, name in enumerate(timed)}
 
 
 def _table(
     title: str, best: dict[str, dict[str, float]], floor: dict[str, float], modes: tuple[str, ...]
 ) -> None:
     print(title)
-    print(f"{'mode':<10}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
+    print(f"{'mode':<14}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
     for mode in modes:
         row = best[mode]
         cells = []
         for name in ("produce_us", "consume_us"):
             extra = (row[name] / floor[name] - 1) * 100
             cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
-        print(f"{mode:<10}{''.join(cells)}")
+        print(f"{mode:<14}{''.join(cells)}")
 
 
-def main() -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--events", type=int, default=0)
@@ -233,16 +272,31 @@ def main() -> None:
         action="store_true",
         help="report each figure's median over the runs instead of the best (a noisy machine)",
     )
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="count instructions with callgrind (valgrind) instead of timing: one run a mode",
+    )
     parser.add_argument("--child", choices=MODES)
+    parser.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("directory", nargs="?")
+    return parser
+
+
+def main() -> None:
+    parser = _parser()
     args = parser.parse_args()
     url = args.url if args.bus == "redis" else None
     if args.child:
+        if args.seeded:
+            random.seed(0)  # the SDK's trace and span ids, and so its sampling decisions
         events = args.events
         print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db", url)))
         return
     events = args.events or (2_000 if args.quick else 20_000)
-    repeat = 1 if args.quick else args.repeat
+    repeat = 1 if args.quick or args.count else args.repeat
+    if args.count and shutil.which("valgrind") is None:
+        parser.error("--count needs valgrind (Debian: apt install valgrind)")
     sources: dict[str, str | None] = {"this": None}
     if args.against:
         sources["against"] = str(Path(args.against).resolve())
@@ -254,7 +308,7 @@ def main() -> None:
     for _ in range(repeat):
         for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
-                figures = _run(mode, events, source, url)
+                figures = _run(mode, events, source, url, args.count)
                 kept = runs[name].setdefault(mode, {})
                 for figure, value in figures.items():
                     kept.setdefault(figure, []).append(value)
@@ -263,25 +317,30 @@ def main() -> None:
         name: {mode: {f: pick(v) for f, v in figures.items()} for mode, figures in by_mode.items()}
         for name, by_mode in runs.items()
     }
+    if args.count:
+        unit, how = "k instructions", "counted by callgrind"
+    else:
+        unit, how = "µs", f"CPU time, {'median' if args.median else 'best'} of {repeat}"
+    print(f"{events:,} events on the {args.bus} bus, {how}; {unit} per event")
+    _report(best, modes, unit, sources.get("against"))
+
+
+def _report(
+    best: dict[str, dict[str, dict[str, float]]],
+    modes: tuple[str, ...],
+    unit: str,
+    against: str | None,
+) -> None:
     floor = best["this"]["absent"]
-    print(
-        f"{events:,} events on the {args.bus} bus, {'median' if args.median else 'best'} of"
-        f" {repeat}; CPU µs per event, and the cost over 'absent'"
-    )
-    _table("this checkout", best["this"], floor, modes)
-    if args.against:
-        _table(
-            f"against {sources['against']} (vs this checkout's 'absent')",
-            best["against"],
-            floor,
-            modes,
-        )
+    _table("this checkout, over 'absent'", best["this"], floor, modes)
+    if against is not None:
+        _table(f"against {against} (over this checkout's 'absent')", best["against"], floor, modes)
     for mode in ("tracing", "sampled"):
         if mode not in modes:
             continue
         floor_us = best["this"][mode]["span_floor_us"]
         print(
-            f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} µs"
+            f"SDK floor ({mode}): one span started and ended, no attributes: {floor_us:.1f} {unit}"
             f" = {floor_us / floor['consume_us'] * 100:.0f}% of an 'absent' consume"
         )
     if "sampled" in modes:
@@ -291,7 +350,7 @@ def main() -> None:
             ("context_path_us", "the consumer's path from the header"),
         ):
             print(
-                f"A sampled-out record's context ({what}): {sampled[name]:.2f} µs"
+                f"A sampled-out record's context ({what}): {sampled[name]:.2f} {unit}"
                 f" = {sampled[name] / floor['consume_us'] * 100:.1f}% of an 'absent' consume"
             )
 
