@@ -28,7 +28,7 @@ def _ours(headers: dict[str, str]) -> Any:
 
 def _shortcut(headers: dict[str, str]) -> Any:
     """The span the unsampled shortcut makes current for ``headers``; ``None``: it declined."""
-    token = trace_context.enter_unsampled(headers)
+    token = trace_context.unsampled_entry()(headers)
     if token is None:
         return None
     try:
@@ -166,7 +166,7 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would(
         monkeypatch.setattr(trace_context, "enter", trace_context._api_enter)
         monkeypatch.setattr(trace_context, "leave", trace_context._api_leave)
     # "picked" is whichever switch the installed API allowed (the direct one on recent ones).
-    enter_unsampled = trace_context._make_enter_unsampled()
+    enter_unsampled = trace_context.unsampled_entry()
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
     tracer = TracerProvider(sampler=ParentBased(ALWAYS_ON)).get_tracer("receiver")
     outer = otel_context.set_value("outer", "kept")
@@ -198,3 +198,66 @@ def test_a_sampled_out_records_context_is_made_current_as_the_api_would(
         assert otel_context.get_current() is outer
     finally:
         otel_context.detach(outer_token)
+
+
+def _unsampled(number: int) -> dict[str, str]:
+    return {"traceparent": f"00-{number:032x}-{number:016x}-00"}
+
+
+def _trace_id(span: Any) -> int:
+    return int(span.get_span_context().trace_id)
+
+
+def test_each_record_in_turn_gets_its_own_trace() -> None:
+    enter_unsampled = trace_context.unsampled_entry()
+    for number in (1, 2, 3, 2):
+        token = enter_unsampled(_unsampled(number))
+        try:
+            assert _trace_id(trace.get_current_span()) == number
+        finally:
+            trace_context.leave(token)
+    assert not trace.get_current_span().get_span_context().is_valid
+
+
+def _keep_context() -> Any:
+    from opentelemetry import context as otel_context  # noqa: PLC0415
+
+    kept = otel_context.get_current()
+    return lambda: trace.get_current_span(kept)
+
+
+def _keep_span() -> Any:
+    kept = trace.get_current_span()
+    return lambda: kept
+
+
+def _keep_thread_context() -> Any:
+    import contextvars  # noqa: PLC0415
+
+    kept = contextvars.copy_context()
+    return lambda: kept.run(trace.get_current_span)
+
+
+def _keep_the_attached_token() -> Any:
+    from opentelemetry import context as otel_context  # noqa: PLC0415
+
+    kept = otel_context.attach(otel_context.set_value("receiver", "its own"))
+    # Its context holds the span; the record's end undoes it without the receiver's detach.
+    return lambda: trace.get_current_span(kept.old_value)
+
+
+@pytest.mark.parametrize(
+    "keep", [_keep_context, _keep_span, _keep_thread_context, _keep_the_attached_token]
+)
+def test_what_a_receiver_keeps_of_a_record_stays_that_records(keep: Any) -> None:
+    # The shortcut reuses a record's objects for the next one only when nothing holds them.
+    enter_unsampled = trace_context.unsampled_entry()
+    token = enter_unsampled(_unsampled(1))
+    kept = keep()
+    trace_context.leave(token)
+    for number in (2, 3):
+        token = enter_unsampled(_unsampled(number))
+        assert _trace_id(trace.get_current_span()) == number
+        trace_context.leave(token)
+    assert _trace_id(kept()) == 1
+    assert kept().get_span_context().is_remote

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ try:
 except ImportError:  # the optional extra is absent: nothing here is called then
     trace = None  # type: ignore[assignment]
 
-__all__ = ["declined", "enter", "enter_unsampled", "extract", "leave"]
+__all__ = ["declined", "enter", "extract", "leave", "unsampled_entry"]
 
 
 def _api_enter(span: Any) -> Any:
@@ -220,17 +221,42 @@ def declined(headers: Mapping[str, str]) -> None:
     """The shortcut that takes nothing: every record is read in full."""
 
 
-def _make_enter_unsampled() -> Callable[[Mapping[str, str]], Any]:
-    """:func:`enter_unsampled`, with what it uses bound once: it runs for nearly every record."""
+def _uncounted(_: object) -> int:
+    return 0
+
+
+def unsampled_entry() -> Callable[[Mapping[str, str]], Any]:
+    """A consumer's own ``enter_unsampled(headers)``, for one thread; it runs for most records.
+
+    ``enter_unsampled`` makes the context of a lone canonical unsampled ``traceparent`` current
+    and returns the token for :func:`leave`; ``None``: not one. Only for a sampler that follows
+    the parent, which would drop a span under that context anyway. Anything else (no header,
+    sampled, another form, ``tracestate``) is :data:`extract`'s to read. The ids are checked
+    but parsed only when asked for: a sampled-out record's receivers rarely ask.
+
+    Where the context variable is set directly and the current context is empty (a consumer's
+    loop), the span and context of the record before are reused when nothing else holds them,
+    as their reference counts tell: a receiver that kept either (the context, the span, or a
+    copy of the thread's context) keeps them unchanged, and the next record gets new ones.
+    """
     fullmatch = _UNSAMPLED_TRACEPARENT.fullmatch
     global_textmap = propagate.get_global_textmap
     new_span = object.__new__
+    refcount: Callable[[object], int] = getattr(sys, "getrefcount", _uncounted)
     variable: Any = None
     key: Any = None
     if _direct is not None:
         variable, key = _direct
+    kept_span: Any = new_span(_UnparsedRemoteSpan)
+    kept_context: Any = Context({key: kept_span})
+    # The counts when only this closure holds them, read as it reads them; none to match
+    # where Python keeps no counts.
+    free_span = free_context = -1
+    if refcount is not _uncounted:
+        free_span, free_context = refcount(kept_span), refcount(kept_context)
 
     def enter_unsampled(headers: Mapping[str, str]) -> Any:
+        nonlocal kept_span, kept_context
         value = headers.get("traceparent")
         if (
             type(value) is not str
@@ -243,22 +269,20 @@ def _make_enter_unsampled() -> Callable[[Mapping[str, str]], Any]:
             extract._current()
         if not extract._w3c:
             return None
-        span = new_span(_UnparsedRemoteSpan)  # as its __init__ would, a call less
-        span._traceparent = value
         if variable is None:
+            span = new_span(_UnparsedRemoteSpan)  # as its __init__ would, a call less
+            span._traceparent = value
             return enter(span)
         current = variable.get()  # what enter does, without the call
-        return variable.set(Context({**current, key: span}) if current else Context({key: span}))
+        if current:
+            span = new_span(_UnparsedRemoteSpan)
+            span._traceparent = value
+            return variable.set(Context({**current, key: span}))
+        if refcount(kept_context) != free_context or refcount(kept_span) != free_span:
+            kept_span = new_span(_UnparsedRemoteSpan)
+            kept_context = Context({key: kept_span})
+        kept_span._traceparent = value
+        kept_span._parsed = None
+        return variable.set(kept_context)
 
     return enter_unsampled
-
-
-#: Make the context of a lone canonical unsampled ``traceparent`` current; ``None``: not one.
-#:
-#: Returns the token for :func:`leave`. Only for a sampler that follows the parent, which
-#: would drop a span under that context anyway. Anything else (no header, sampled, another
-#: form, ``tracestate``) is :data:`extract`'s to read. The ids are checked but parsed only when
-#: asked for: a sampled-out record's receivers rarely ask.
-enter_unsampled: Callable[[Mapping[str, str]], Any] = declined
-if trace is not None:
-    enter_unsampled = _make_enter_unsampled()

@@ -32,9 +32,9 @@ except ImportError:  # the optional extra is absent: every function below is a n
 from openedx_events._private.observability.trace_context import (
     declined,
     enter,
-    enter_unsampled,
     extract,
     leave,
+    unsampled_entry,
 )
 from openedx_events._private.version import VERSION
 
@@ -265,9 +265,10 @@ class ProcessSpans:
         #: full). When the sampler follows the parent and the headers hold a lone canonical
         #: ``traceparent`` whose trace was sampled out, the sampler would drop the ``process``
         #: span: none is made, but the trace is made current so that what the receivers do
-        #: stays in it (and unsampled) too. Picked here: it runs once per record.
+        #: stays in it (and unsampled) too. Picked here: it runs once per record, and in the
+        #: consumer's one thread, which lets it reuse its objects.
         self.enter_unsampled: Callable[[Mapping[str, str]], Any] = (
-            enter_unsampled if self._parent_decides else declined
+            unsampled_entry() if self._parent_decides else declined
         )
 
     def span(self, headers: Mapping[str, str], position: str) -> _Scope | _Current:
