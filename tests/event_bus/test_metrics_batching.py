@@ -58,3 +58,40 @@ def test_a_histogram_of_another_make_gets_one_observe_each() -> None:
     recording = Recording()
     observe_all(recording, [0.5, 3.0, 0.001])
     assert recording.seen == [0.5, 3.0, 0.001]
+
+
+def test_a_consumer_counts_a_batchs_deliveries_and_latencies_at_its_end() -> None:
+    """By event type; a record stamped by a clock ahead of the consumer's counts as 0 s."""
+    import time  # noqa: PLC0415
+
+    from openedx_events.event_bus._private.observer import ConsumerObserver, Outcome  # noqa: PLC0415
+    from openedx_events.event_bus._private.records import Record  # noqa: PLC0415
+    from openedx_events.event_bus.memory import MemoryBackend  # noqa: PLC0415
+
+    topic, group = f"batched-{time.time_ns()}", "counting"
+    observer = ConsumerObserver(MemoryBackend(), topic, group)
+    now = time.time()
+    for position, (event_type, appended_at) in enumerate(
+        [("a.type", now - 0.02), ("b.type", now + 60.0), ("a.type", now - 0.02)]
+    ):
+        record = Record(topic, str(position), {"type": event_type}, b"", appended_at=appended_at)
+        outcome = Outcome(event_type)
+        outcome.ok(1)
+        observer.handled(record, outcome)
+
+    def value(name: str, **labels: str) -> float:
+        found = prometheus_client.REGISTRY.get_sample_value(
+            name, {"topic": topic, "group": group, **labels}
+        )
+        return 0.0 if found is None else found
+
+    delivered = "openedx_events_delivered_total"
+    assert value(delivered, event_type="a.type") == 0.0  # not before the batch's end
+    observer.batch_done()
+    assert value(delivered, event_type="a.type") == 2.0
+    assert value(delivered, event_type="b.type") == 1.0
+    latency = "openedx_events_delivery_latency_seconds"
+    assert value(f"{latency}_count") == 3.0
+    assert value(f"{latency}_bucket", le="0.001") == 1.0  # the one from ahead: 0 s
+    assert value(f"{latency}_bucket", le="0.025") == 3.0
+    assert 0.04 <= value(f"{latency}_sum") < 1.0

@@ -94,9 +94,9 @@ class ConsumerObserver:
         # looking them up again per record costs as much as counting.
         self._delivered: dict[str, Any] = {}
         self._latency: Any = None
-        # Those records, counted at the end of their batch (see batch_done): per event type,
-        # and their latencies.
-        self._batch_delivered: dict[str, int] = {}
+        # Those records, counted at the end of their batch (see batch_done): their event types
+        # and latencies.
+        self._batch_types: list[str] = []
         self._batch_latencies: list[float] = []
         if self.instruments is not None:
             self.collector = metrics.BusCollector(backend, [topic])
@@ -151,9 +151,8 @@ class ConsumerObserver:
         if instruments is None:
             return
         if outcome.delivered and outcome.attempts == 1:  # nearly every record
-            counts = self._batch_delivered
-            counts[outcome.event_type] = counts.get(outcome.event_type, 0) + 1
-            self._batch_latencies.append(max(0.0, time.time() - record.appended_at))
+            self._batch_types.append(outcome.event_type)
+            self._batch_latencies.append(time.time() - record.appended_at)  # clamped at 0 later
             return
         labels = (outcome.event_type, self.topic, self.group)
         if outcome.attempts > 1:
@@ -176,9 +175,11 @@ class ConsumerObserver:
         instruments = self.instruments
         if instruments is None or not self._batch_latencies:
             return
-        counts, latencies = self._batch_delivered, self._batch_latencies
-        self._batch_delivered, self._batch_latencies = {}, []
-        for event_type, count in counts.items():
+        types, latencies = self._batch_types, self._batch_latencies
+        self._batch_types, self._batch_latencies = [], []
+        if min(latencies) < 0:  # an append stamped by a clock ahead of this one's
+            latencies = [max(0.0, latency) for latency in latencies]
+        for event_type, count in Counter(types).items():
             delivered = self._delivered.get(event_type)
             if delivered is None:
                 delivered = self._delivered[event_type] = instruments.child(
