@@ -52,10 +52,14 @@ DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024
 _PAYLOAD = b"event_data"
 _RELEASED_IDLE_MS = 10**12  # idle "for ever": the next claim by anyone takes the entries
 _START = StreamId("0-0")
-# The field names every entry has, decoded once (the reference writes the same ones).
+# The field names of entries, decoded once: every entry has the metadata's (the reference
+# writes the same ones), traced ones the trace context's.
 _NAMES = {
     name.encode(): name
-    for name in ("type", "id", "source", "time", "minorversion", "sourcehost", "sourcelib")
+    for name in (
+        *("type", "id", "source", "time", "minorversion", "sourcehost", "sourcelib"),
+        *("traceparent", "tracestate"),
+    )
 }
 
 
