@@ -241,13 +241,12 @@ def unsampled_entry() -> Callable[[Mapping[str, str]], Any]:
     """
     fullmatch = _UNSAMPLED_TRACEPARENT.fullmatch
     global_textmap = propagate.get_global_textmap
-    new_span = object.__new__
     refcount: Callable[[object], int] = getattr(sys, "getrefcount", _uncounted)
     variable: Any = None
     key: Any = None
     if _direct is not None:
         variable, key = _direct
-    kept_span: Any = new_span(_UnparsedRemoteSpan)
+    kept_span: Any = _UnparsedRemoteSpan("")
     kept_context: Any = Context({key: kept_span})
     # The counts when only this closure holds them, read as it reads them; none to match
     # where Python keeps no counts.
@@ -270,16 +269,12 @@ def unsampled_entry() -> Callable[[Mapping[str, str]], Any]:
         if not extract._w3c:
             return None
         if variable is None:
-            span = new_span(_UnparsedRemoteSpan)  # as its __init__ would, a call less
-            span._traceparent = value
-            return enter(span)
+            return enter(_UnparsedRemoteSpan(value))
         current = variable.get()  # what enter does, without the call
         if current:
-            span = new_span(_UnparsedRemoteSpan)
-            span._traceparent = value
-            return variable.set(Context({**current, key: span}))
+            return variable.set(Context({**current, key: _UnparsedRemoteSpan(value)}))
         if refcount(kept_context) != free_context or refcount(kept_span) != free_span:
-            kept_span = new_span(_UnparsedRemoteSpan)
+            kept_span = _UnparsedRemoteSpan(value)
             kept_context = Context({key: kept_span})
         kept_span._traceparent = value
         kept_span._parsed = None
