@@ -28,7 +28,10 @@ the same events to a receiver that does nothing (on Redis, the bus's own consume
 its default batch). Figures are CPU time of the process (less disturbed by other work on a
 shared machine than wall time; on Redis the server's work is not counted), the best of
 ``--repeat`` runs, or with ``--median`` their median: where the machine's speed comes and goes
-between runs, the best is a lucky run's and the median the steadier figure.
+between runs, the best is a lucky run's and the median the steadier figure. Each round runs
+every mode once, back to back; with ``--median`` a mode's share over "absent" is the median
+of its rounds' own shares, each against the "absent" of the same round, so a slow spell of
+the machine moves both sides of a share. ``--cpu N`` runs every process on CPU ``N`` alone.
 
 ``--count`` runs each mode's process once under valgrind's callgrind instead and reports
 instructions per event: figures that do not move between runs or machines of one build (the
@@ -193,13 +196,20 @@ def _context_floor(count: int) -> dict[str, float]:
 
 
 def _run(
-    mode: str, events: int, source: str | None, url: str | None, count: bool = False
+    mode: str,
+    events: int,
+    source: str | None,
+    url: str | None,
+    *,
+    count: bool = False,
+    cpu: int | None = None,
 ) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENT_BUS_")}
     if source is not None:  # another checkout's package shadows the installed one
         env["PYTHONPATH"] = source
     bus = [] if url is None else ["--bus", "redis", "--url", url]
-    command = [sys.executable, __file__, "--child", mode, "--events", str(events), *bus]
+    pinned = [] if cpu is None else ["--cpu", str(cpu)]
+    command = [sys.executable, __file__, "--child", mode, "--events", str(events), *bus, *pinned]
     with tempfile.TemporaryDirectory(prefix="bench-observability-") as directory:
         dumps = Path(directory) / "callgrind.out"
         if count:
@@ -234,17 +244,34 @@ def _counted(timed: dict[str, float], dumps: Path, events: int) -> dict[str, flo
     return {name: totals[2 * (index + 1)] / events / 1000 for index, name in enumerate(timed)}
 
 
+def _shares(
+    runs: dict[str, list[float]], floor: dict[str, list[float]], paired: bool
+) -> dict[str, float]:
+    """The produce and consume figures' shares over the floor's: of the bests, or (``paired``)
+    the median of the rounds' own shares (round ``i`` is index ``i`` of every list)."""
+    names = ("produce_us", "consume_us")
+    if paired:
+        return {
+            name: statistics.median(v / f - 1 for v, f in zip(runs[name], floor[name], strict=True))
+            for name in names
+        }
+    return {name: min(runs[name]) / min(floor[name]) - 1 for name in names}
+
+
 def _table(
-    title: str, best: dict[str, dict[str, float]], floor: dict[str, float], modes: tuple[str, ...]
+    title: str,
+    best: dict[str, dict[str, float]],
+    shares: dict[str, dict[str, float]],
+    modes: tuple[str, ...],
 ) -> None:
     print(title)
     print(f"{'mode':<14}{'produce':>12}{'':>9}{'consume':>12}{'':>9}")
     for mode in modes:
         row = best[mode]
-        cells = []
-        for name in ("produce_us", "consume_us"):
-            extra = (row[name] / floor[name] - 1) * 100
-            cells.append(f"{row[name]:>12.1f}{extra:>+8.1f}%")
+        cells = [
+            f"{row[name]:>12.1f}{shares[mode][name] * 100:>+8.1f}%"
+            for name in ("produce_us", "consume_us")
+        ]
         print(f"{mode:<14}{''.join(cells)}")
 
 
@@ -277,6 +304,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count instructions with callgrind (valgrind) instead of timing: one run a mode",
     )
+    parser.add_argument(
+        "--cpu", type=int, help="run every measured process on this CPU alone (Linux)"
+    )
     parser.add_argument("--child", choices=MODES)
     parser.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("directory", nargs="?")
@@ -288,10 +318,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.url if args.bus == "redis" else None
     if args.child:
-        if args.seeded:
-            random.seed(0)  # the SDK's trace and span ids, and so its sampling decisions
-        events = args.events
-        print(json.dumps(_measure(args.child, events, Path(args.directory) / "bus.db", url)))
+        _child(args, url)
         return
     events = args.events or (2_000 if args.quick else 20_000)
     repeat = 1 if args.quick or args.count else args.repeat
@@ -308,7 +335,7 @@ def main() -> None:
     for _ in range(repeat):
         for mode in modes:  # interleaved, so a busy spell of the machine hits every mode
             for name, source in sources.items():
-                figures = _run(mode, events, source, url, args.count)
+                figures = _run(mode, events, source, url, count=args.count, cpu=args.cpu)
                 kept = runs[name].setdefault(mode, {})
                 for figure, value in figures.items():
                     kept.setdefault(figure, []).append(value)
@@ -317,24 +344,43 @@ def main() -> None:
         name: {mode: {f: pick(v) for f, v in figures.items()} for mode, figures in by_mode.items()}
         for name, by_mode in runs.items()
     }
+    floor = runs["this"]["absent"]
+    shares = {
+        name: {mode: _shares(figures, floor, args.median) for mode, figures in by_mode.items()}
+        for name, by_mode in runs.items()
+    }
     if args.count:
         unit, how = "k instructions", "counted by callgrind"
     else:
         unit, how = "µs", f"CPU time, {'median' if args.median else 'best'} of {repeat}"
+    if args.median and not args.count:
+        how += ", shares the median of each round's own"
     print(f"{events:,} events on the {args.bus} bus, {how}; {unit} per event")
-    _report(best, modes, unit, sources.get("against"))
+    _report(best, shares, modes, unit, sources.get("against"))
+
+
+def _child(args: argparse.Namespace, url: str | None) -> None:
+    """One measured process: its figures as a line of JSON."""
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
+    if args.seeded:
+        random.seed(0)  # the SDK's trace and span ids, and so its sampling decisions
+    path = Path(args.directory) / "bus.db"
+    print(json.dumps(_measure(args.child, args.events, path, url)))
 
 
 def _report(
     best: dict[str, dict[str, dict[str, float]]],
+    shares: dict[str, dict[str, dict[str, float]]],
     modes: tuple[str, ...],
     unit: str,
     against: str | None,
 ) -> None:
     floor = best["this"]["absent"]
-    _table("this checkout, over 'absent'", best["this"], floor, modes)
+    _table("this checkout, over 'absent'", best["this"], shares["this"], modes)
     if against is not None:
-        _table(f"against {against} (over this checkout's 'absent')", best["against"], floor, modes)
+        title = f"against {against} (over this checkout's 'absent')"
+        _table(title, best["against"], shares["against"], modes)
     for mode in ("tracing", "sampled"):
         if mode not in modes:
             continue
