@@ -27,3 +27,20 @@ def test_a_closed_backend_stops_reconnecting_to_a_broker_that_went_away(
     assert "Connect to" not in capfd.readouterr().err
     with pytest.raises(EventBusStorageError, match="closed"):
         backend.append("closing", [Message(headers={"type": "t", "id": "two"}, payload=b"2")])
+
+
+def test_a_closed_backend_lets_go_of_its_admin_client_too(
+    kafka_broker: KafkaBroker,
+    schema_registry: SchemaRegistryDouble,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    backend = make_kafka_backend(kafka_broker, schema_registry)
+    backend.append("inspected", [Message(headers={"type": "t", "id": "one"}, payload=b"1")])
+    assert [record.payload for record in backend.read("inspected")] == [b"1"]
+    assert "inspected" in {info.name for info in backend.topics()}
+    backend.close()
+    kafka_broker.close()
+    time.sleep(1.0)
+    assert "Connect to" not in capfd.readouterr().err
+    with pytest.raises(EventBusStorageError, match="closed"):
+        backend.topics()

@@ -41,7 +41,7 @@ class KafkaAdmin:
 
         self.config = dict(config)
         self.partitions_per_topic = partitions
-        self.client = AdminClient(self.config)
+        self._client: Any = AdminClient(self.config)
         self._known: set[str] = set()
         self._reader: Any = None
         self._lock = threading.Lock()
@@ -68,9 +68,22 @@ class KafkaAdmin:
             raise self._fail(f"creating topic {topic!r}", error) from error
         self._known.add(topic)
 
+    @property
+    def client(self) -> Any:
+        """The admin client; raises :class:`EventBusStorageError` once closed."""
+        client = self._client
+        if client is None:
+            raise self._closed()
+        return client
+
+    def _closed(self) -> EventBusStorageError:
+        return EventBusStorageError(f"kafka:{self.config.get('bootstrap.servers')}: closed")
+
     def _consumer(self) -> Any:
         with self._lock:
             if self._reader is None:
+                if self._client is None:  # closed: no reader is opened again
+                    raise self._closed()
                 self._reader = self._kafka.Consumer(
                     {
                         **self.config,
@@ -82,9 +95,14 @@ class KafkaAdmin:
             return self._reader
 
     def close(self) -> None:
-        """Close the group-less consumer."""
+        """Close the group-less consumer and let go of the admin client.
+
+        confluent-kafka's admin client has no ``close``: its handle, and its connections to
+        the brokers, go when nothing refers to it any more.
+        """
         with self._lock:
             reader, self._reader = self._reader, None
+            self._client = None
         if reader is not None:
             reader.close()
 
