@@ -47,8 +47,10 @@ class KafkaAdmin:
         self._lock = threading.Lock()
 
     def _fail(self, doing: str, error: Exception) -> EventBusStorageError:
-        servers = self.config.get("bootstrap.servers")
-        return EventBusStorageError(f"kafka:{servers}: {doing}: {error}")
+        return self._error(f"{doing}: {error}")
+
+    def _error(self, text: str) -> EventBusStorageError:
+        return EventBusStorageError(f"kafka:{self.config.get('bootstrap.servers')}: {text}")
 
     def ensure_topic(self, topic: str) -> None:
         """Create ``topic`` (with the configured partition count) unless it exists."""
@@ -73,17 +75,14 @@ class KafkaAdmin:
         """The admin client; raises :class:`EventBusStorageError` once closed."""
         client = self._client
         if client is None:
-            raise self._closed()
+            raise self._error("closed")
         return client
-
-    def _closed(self) -> EventBusStorageError:
-        return EventBusStorageError(f"kafka:{self.config.get('bootstrap.servers')}: closed")
 
     def _consumer(self) -> Any:
         with self._lock:
             if self._reader is None:
                 if self._client is None:  # closed: no reader is opened again
-                    raise self._closed()
+                    raise self._error("closed")
                 self._reader = self._kafka.Consumer(
                     {
                         **self.config,
