@@ -45,6 +45,20 @@ def test_a_batch_fills_the_buckets_sum_and_count_as_one_observe_each(seed: int) 
     assert _samples(batched) == pytest.approx(expected)
 
 
+def test_a_batch_with_a_nan_fills_the_buckets_as_one_observe_each() -> None:
+    """A NaN counts in no bucket and makes the sum NaN, as ``observe`` has it."""
+    amounts = [0.002, float("nan"), 0.5, 0.002, 61.0]
+    one_by_one = prometheus_client.CollectorRegistry()
+    batched = prometheus_client.CollectorRegistry()
+    each = _histogram(one_by_one, "h_latency")
+    for amount in amounts:
+        each.observe(amount)
+    observe_all(_histogram(batched, "h_latency"), amounts)
+    expected = _samples(one_by_one)
+    assert expected[("latency_count", "")] == 4
+    assert _samples(batched) == pytest.approx(expected, nan_ok=True)
+
+
 def test_a_histogram_of_another_make_gets_one_observe_each() -> None:
     """Without the buckets this relies on, every amount goes through ``observe``."""
 
