@@ -110,3 +110,36 @@ def test_a_consumer_counts_a_batchs_deliveries_and_latencies_at_its_end() -> Non
     assert value(f"{latency}_bucket", le="0.001") == 1.0  # the one from ahead: 0 s
     assert value(f"{latency}_bucket", le="0.025") == 3.0
     assert 0.04 <= value(f"{latency}_sum") < 1.0
+
+
+def test_a_batchs_deliveries_are_counted_before_its_commit_shows_them_handled() -> None:
+    """A scrape after the commit (the lag at zero) finds every delivery counted."""
+    import time  # noqa: PLC0415
+
+    from openedx_events.event_bus import BusConsumer, BusProducer  # noqa: PLC0415
+    from openedx_events.event_bus.memory import MemoryBackend  # noqa: PLC0415
+    from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED  # noqa: PLC0415
+    from openedx_events.samples import sample_event_data  # noqa: PLC0415
+
+    topic, group = f"committed-{time.time_ns()}", "counting"
+    labels = {"event_type": COURSE_ENROLLMENT_CREATED.event_type, "topic": topic, "group": group}
+    counted_at_commit: list[float | None] = []
+
+    class Backend(MemoryBackend):
+        def commit(self, *args: Any, **kwargs: Any) -> Any:
+            delivered = "openedx_events_delivered_total"
+            counted_at_commit.append(prometheus_client.REGISTRY.get_sample_value(delivered, labels))
+            return super().commit(*args, **kwargs)
+
+    backend = Backend()
+    producer = BusProducer(backend)
+    for number in range(5):
+        producer.send(
+            signal=COURSE_ENROLLMENT_CREATED,
+            topic=topic,
+            event_key_field=None,
+            event_data=sample_event_data(COURSE_ENROLLMENT_CREATED, number),
+            event_metadata=COURSE_ENROLLMENT_CREATED.generate_signal_metadata(),
+        )
+    BusConsumer(backend, topic=topic, group_id=group, batch_size=3).run(until_idle=True)
+    assert counted_at_commit == [3.0, 5.0]

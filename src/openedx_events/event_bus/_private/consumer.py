@@ -287,6 +287,9 @@ class BusConsumer(EventBusConsumer):
         return handled
 
     def _commit(self, done: list[Record], processed: list[str]) -> bool:
+        # Counted first: once committed, the records are handled as far as the lag tells, and
+        # a scrape in between would see them neither waiting nor delivered.
+        self.observer.batch_done()
         kept = self._storage(
             lambda: self.backend.commit(
                 self.stored_topic,

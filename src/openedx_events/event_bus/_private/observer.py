@@ -167,7 +167,9 @@ class ConsumerObserver:
             instruments.child(instruments.dead_lettered, *labels, outcome.failure[0]).inc()
 
     def batch_done(self) -> None:
-        """Count the first-attempt deliveries :meth:`handled` kept for the end of the batch.
+        """Count the first-attempt deliveries :meth:`handled` kept since the last call.
+
+        Called before each commit and at the end of each batch.
 
         One counter increment per event type and one histogram update a batch: a Prometheus
         update per record cost about as much as the rest of the record's bookkeeping.
